@@ -1,0 +1,49 @@
+"""Accounts: the private side of a person (email, password, locale); profiles are Actors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mobilizon.models.meta import Base, Timestamped
+
+if TYPE_CHECKING:
+    from mobilizon.identities.models import Actor
+
+ROLES = ("user", "moderator", "administrator")
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="user")
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime | None]
+    disabled: Mapped[bool] = mapped_column(default=False)
+    # bumped to invalidate every session and token at once (password change, "log out everywhere")
+    auth_epoch: Mapped[int] = mapped_column(default=0)
+    last_sign_in_at: Mapped[datetime | None]
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    default_actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL", use_alter=True)
+    )
+
+    actors: Mapped[list[Actor]] = relationship(
+        back_populates="user", foreign_keys="Actor.user_id", cascade="all, delete-orphan"
+    )
+    default_actor: Mapped[Actor | None] = relationship(foreign_keys=[default_actor_id], post_update=True)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "administrator"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "administrator")
