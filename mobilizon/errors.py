@@ -127,3 +127,68 @@ def _explicit_message(exc: HTTPException, request: Request) -> Any:
 
 def includeme(config: Configurator) -> None:
     config.scan(__name__)
+
+
+class ServiceError(Exception):
+    """A rule said no. Services raise these; views and the API turn them into 4xx answers.
+
+    ``message`` is a TranslationString (or plain text) a person can act on; ``fields`` maps form
+    or JSON field names to their own messages.
+    """
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: Any = None, *, fields: dict[str, Any] | None = None, code: str | None = None) -> None:
+        super().__init__(str(message) if message is not None else self.code)
+        self.message = message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+
+class Invalid(ServiceError):
+    status = 422
+    code = "invalid"
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+class TooLarge(ServiceError):
+    status = 413
+    code = "too_large"
+
+
+class RateLimited(ServiceError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: Any = None, *, retry_after: int = 60, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+@exception_view_config(ServiceError)
+def service_error(exc: ServiceError, request: Request) -> Response:
+    localizer = request.localizer
+    fields = {name: localizer.translate(text) for name, text in exc.fields.items()}
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return error_response(request, exc.status, exc.message, fields=fields, code=exc.code, headers=headers)

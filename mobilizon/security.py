@@ -7,6 +7,7 @@ password change, or "log out everywhere") ends every session of the account at o
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,9 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.session import SignedCookieSessionFactory
+from sqlalchemy import select
+
+from mobilizon.models.meta import utcnow
 
 SESSION_USER = "auth.user_id"
 SESSION_EPOCH = "auth.epoch"
@@ -37,9 +41,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def load_user(request: Request) -> Any:
-    """The signed-in account, or None; disabled accounts and stale sessions count as signed out."""
+    """The signed-in account, or None; disabled accounts and stale sessions count as signed out.
+
+    Under /api/ only a bearer token counts: a cookie must never authenticate an API call, or a
+    page on another site could act through the API without a CSRF token.
+    """
     from mobilizon.accounts.models import User
 
+    if request.path.startswith("/api/"):
+        return user_from_token(request)
     user_id = request.session.get(SESSION_USER)
     if user_id is None:
         return None
@@ -47,6 +57,30 @@ def load_user(request: Request) -> Any:
     if user is None or user.disabled or user.auth_epoch != request.session.get(SESSION_EPOCH):
         request.session.invalidate()
         return None
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def user_from_token(request: Request) -> Any:
+    from mobilizon.accounts.models import AuthToken
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    row = request.dbsession.scalar(select(AuthToken).where(AuthToken.token_hash == hash_token(token.strip())))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    user = row.user
+    if user.disabled:
+        return None
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
+        row.last_used_at = now
+    request.environ["mobilizon.auth_token_id"] = row.id
     return user
 
 

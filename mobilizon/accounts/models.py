@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mobilizon.models.meta import Base, Timestamped
+from mobilizon.models.meta import Base, Timestamped, utcnow
 
 if TYPE_CHECKING:
     from mobilizon.identities.models import Actor
@@ -47,3 +47,20 @@ class User(Timestamped, Base):
     @property
     def is_moderator(self) -> bool:
         return self.role in ("moderator", "administrator")
+
+
+class AuthToken(Base):
+    """A bearer token for the JSON API; only its SHA-256 is stored, so a leaked table is useless."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
