@@ -27,6 +27,7 @@ FRAMEWORK = (
     "mobilizon.themes",
     "mobilizon.errors",
     "mobilizon.mail",
+    "mobilizon.api",
 )
 FEATURES = (
     "mobilizon.instance",
