@@ -180,7 +180,8 @@ class MobilizonSpec:
         """Return Alembic version locations (``package:path`` or absolute paths).
 
         For plugins that own tables: each ships its own labelled branch that ``depends_on`` a
-        core revision; ``mobilizon db upgrade`` runs ``upgrade heads``. Collection hook.
+        core revision; ``mobilizon db upgrade`` runs ``upgrade heads``. Called whenever the
+        migration environment is built (``mobilizon db ...``, test set-up). Collection hook.
         """
 
     # themes
@@ -214,9 +215,7 @@ class MobilizonSpec:
     # moderation policies
 
     @hookspec
-    def register_moderation_policies(
-        self, settings: Mapping[str, Any]
-    ) -> Sequence[ModerationPolicy] | None:
+    def register_moderation_policies(self, settings: Mapping[str, Any]) -> Sequence[ModerationPolicy] | None:
         """Return moderation policies; every new piece of content or account goes through all.
 
         The strictest verdict wins: reject over hold over accept. Called once at start-up.
@@ -245,14 +244,13 @@ class MobilizonSpec:
     # page slots
 
     @hookspec
-    def render_page_slot(
-        self, slot: str, context: Mapping[str, Any], locale: str
-    ) -> str | None:
+    def render_page_slot(self, slot: str, context: Mapping[str, Any], locale: str) -> str | None:
         """Return an HTML fragment for a named place of a theme's page, or ``None``.
 
         Slots: ``head``, ``header``, ``footer``, ``home.top``, ``about.bottom``,
         ``event.sidebar``, ``group.sidebar``. ``context`` holds plain values about the page.
-        The fragment is inserted as is: the plugin escapes what it renders. Collection hook.
+        The fragment is inserted as is: the plugin escapes what it renders. Called each time a
+        page with that slot is rendered. Collection hook.
         """
 
 

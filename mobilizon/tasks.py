@@ -123,6 +123,7 @@ class Jobs:
 
     def enqueue_now(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Queue right away, outside any transaction (CLI commands, schedulers)."""
+        self.refresh()
         return self.tasks[name](*args, **kwargs)
 
 
@@ -139,5 +140,8 @@ class RequestJobs:
 def includeme(config: Configurator) -> None:
     settings = config.get_settings()
     config.registry["huey"] = huey = build_huey(settings)
-    config.registry["jobs"] = Jobs(config.registry, huey)
+    config.registry["jobs"] = jobs = Jobs(config.registry, huey)
+    # once every package and plugin is included, wrap the jobs they declared (the worker needs
+    # them all registered with huey before it reads the queue)
+    config.action(None, jobs.refresh, order=10_000)
     config.add_request_method(RequestJobs, "jobs", reify=True)
