@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,7 @@ class CommandError(Exception):
 def config_path(option: str | None) -> Path:
     path = Path(option or os.environ.get("MOBILIZON_CONFIG") or "development.ini")
     if not path.is_file():
-        raise CommandError(
-            f"configuration file {path} not found (use --config FILE or set MOBILIZON_CONFIG)"
-        )
+        raise CommandError(f"configuration file {path} not found (use --config FILE or set MOBILIZON_CONFIG)")
     return path.resolve()
 
 
@@ -94,7 +93,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = config.get_settings()
     huey = config.registry["huey"]
     if settings["mobilizon.jobs.immediate"]:
-        raise CommandError("mobilizon.jobs.immediate is on: jobs run inline, there is nothing for a worker to do")
+        raise CommandError(
+            "mobilizon.jobs.immediate is on: jobs run inline, there is nothing for a worker to do"
+        )
     workers = args.workers or settings["mobilizon.jobs.workers"]
     consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
     logging.getLogger("huey").setLevel(logging.INFO)
@@ -115,20 +116,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Web server and a job consumer together: what ``make run`` starts."""
+    """Web server and a job consumer together: what ``make run`` starts.
+
+    Both run as child processes; Ctrl-C or SIGTERM stops both, and if either exits the other
+    is stopped too, so nothing is left running in the background.
+    """
     path = config_path(args.config)
     base = [sys.executable, "-m", "mobilizon.cli", "--config", str(path)]
-    worker = subprocess.Popen([*base, "worker"])  # noqa: S603 (our own command, fixed arguments)
+    children = [
+        subprocess.Popen([*base, "worker"]),  # noqa: S603 (our own command, fixed arguments)
+        subprocess.Popen([*base, "serve"]),  # noqa: S603
+    ]
+
+    def stop(*_: Any) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        return subprocess.call([*base, "serve"])  # noqa: S603
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
     except KeyboardInterrupt:
-        return 0
+        pass
     finally:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    codes = [child.returncode for child in children]
+    return next((code for code in codes if code not in (0, -signal.SIGTERM, -signal.SIGINT)), 0)
 
 
 def cmd_users_create(args: argparse.Namespace) -> int:
