@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
+from http.cookiejar import CookiePolicy
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -338,7 +339,7 @@ class _GuardedAdapter(HTTPAdapter):
         raise FetchRefused("proxies are not used by the federation client")
 
 
-class _NoCookies(requests.cookies.cookielib.CookiePolicy):
+class _NoCookies(CookiePolicy):
     """Neither keep nor send cookies: a redirect chain must not carry state between hosts."""
 
     netscape = True

@@ -63,7 +63,7 @@ def http_server() -> Iterator[Callable[[type[BaseHTTPRequestHandler]], str]]:
     def start(handler: type[BaseHTTPRequestHandler]) -> str:
         server = QuietServer(("127.0.0.1", 0), handler)
         servers.append(server)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         return f"http://127.0.0.1:{server.server_address[1]}"
 
     yield start
