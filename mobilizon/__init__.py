@@ -33,6 +33,7 @@ FEATURES = (
     "mobilizon.instance",
     "mobilizon.accounts",
     "mobilizon.identities",
+    "mobilizon.groups",
     "mobilizon.federation",
 )
 

@@ -130,7 +130,9 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
     )
-    op.create_index(op.f("ix_group_comments_discussion_id"), "group_comments", ["discussion_id"], unique=False)
+    op.create_index(
+        op.f("ix_group_comments_discussion_id"), "group_comments", ["discussion_id"], unique=False
+    )
     op.create_table(
         "posts",
         *_object("posts"),

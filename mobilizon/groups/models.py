@@ -49,7 +49,11 @@ class GroupSettings(Timestamped, Base):
 
     @property
     def address_line(self) -> str:
-        parts = [self.address_description, self.street, " ".join(filter(None, [self.postal_code, self.locality]))]
+        parts = [
+            self.address_description,
+            self.street,
+            " ".join(filter(None, [self.postal_code, self.locality])),
+        ]
         parts += [self.region, self.country]
         return ", ".join(dict.fromkeys(part for part in parts if part))
 
@@ -106,7 +110,10 @@ class Discussion(Timestamped, Base):
     group: Mapped[Actor] = relationship(foreign_keys=[group_id])
     creator: Mapped[Actor | None] = relationship(foreign_keys=[creator_id])
     comments: Mapped[list[GroupComment]] = relationship(
-        back_populates="discussion", order_by="GroupComment.id", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="discussion",
+        order_by="GroupComment.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 
