@@ -82,5 +82,6 @@ def includeme(config: Configurator) -> None:
     _page_routes(config)
     config.scan(".api")
     config.scan(".views")
+    config.scan(".content_views")
     config.scan(".tasks")
     config.add_actor_page("Group", group_page)

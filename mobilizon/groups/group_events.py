@@ -74,3 +74,10 @@ def upcoming_public_events(dbsession: Session, group: Actor, limit: int = 5) -> 
         .limit(limit)
     )
     return list(dbsession.scalars(query))
+
+
+def new_event_url(request: Any, group: Actor) -> str | None:
+    """Where a moderator starts a new event of the group, when the events pages offer it."""
+    if request.registry.introspector.get("routes", "event_new") is None:
+        return None
+    return request.route_url("event_new", _query={"group": group.preferred_username})
