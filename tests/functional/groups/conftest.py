@@ -69,6 +69,9 @@ class Person:
     def post(self, path: str, body: Any = None, status: int | str = "*") -> Any:
         return self._call("POST", path, body, status)
 
+    def put(self, path: str, body: Any = None, status: int | str = "*") -> Any:
+        return self._call("PUT", path, body, status)
+
     def patch(self, path: str, body: Any = None, status: int | str = "*") -> Any:
         return self._call("PATCH", path, body, status)
 

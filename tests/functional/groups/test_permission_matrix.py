@@ -137,12 +137,11 @@ def _event_attempt(action: str) -> Callable[[World, Person, str], int]:
 
 
 def _pad_attempt(w: World, who: Person, role: str) -> int:
-    from tests.functional.groups.test_group_events import pad_attempt
+    """Using a resource: writing in a pad (the pads plugin's type)."""
+    pad = w.owner.post(f"/groups/{w.group}/resources", {"type": "pad", "title": "Pad"}, status=201).json
+    return who.put(f"/pads/{pad['uuid']}", {"text": "hello", "base_revision": 0}).status_int
 
-    return pad_attempt(w, who)
 
-
-G = "/groups/{group}"
 ATTEMPTS: dict[str, Callable[[World, Person, str], int]] = {
     "group.update": lambda w, who, role: who.patch(f"/groups/{w.group}", {"summary": "changed"}).status_int,
     "group.delete": _group_delete,
