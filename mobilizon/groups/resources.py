@@ -220,7 +220,7 @@ def create_resource(ctx: Any, group: Actor, profile: Actor, values: Mapping[str,
     return resource
 
 
-def _may_change(dbsession: Session, group: Actor, profile: Actor, resource: Resource, action: str) -> None:
+def require_change(dbsession: Session, group: Actor, profile: Actor, resource: Resource, action: str) -> None:
     """Moderators change anyone's resource; members their own."""
     role = services.role_of(dbsession, group, profile)
     if services.can(role, action):
@@ -237,7 +237,7 @@ def update_resource(
     an empty one is the root).
     """
     resource = get_resource(ctx.dbsession, group, profile, resource_uuid)
-    _may_change(ctx.dbsession, group, profile, resource, "resource.update")
+    require_change(ctx.dbsession, group, profile, resource, "resource.update")
     errors: dict[str, Any] = {}
     changes: dict[str, Any] = {}
     for name, cleaner in (("title", clean_title), ("summary", _clean_summary)):
@@ -289,7 +289,7 @@ def _new_parent(dbsession: Session, group: Actor, resource: Resource, parent_uui
 def delete_resource(ctx: Any, group: Actor, profile: Actor, resource_uuid: Any) -> None:
     """Remove a resource; a folder goes with everything in it."""
     resource = get_resource(ctx.dbsession, group, profile, resource_uuid)
-    _may_change(ctx.dbsession, group, profile, resource, "resource.delete")
+    require_change(ctx.dbsession, group, profile, resource, "resource.delete")
     subject = resource_subject(resource)
     ctx.dbsession.delete(resource)
     ctx.dbsession.flush()
