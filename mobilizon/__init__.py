@@ -35,6 +35,7 @@ FEATURES = (
     "mobilizon.identities",
     "mobilizon.groups",
     "mobilizon.federation",
+    "mobilizon.geocoding",
 )
 
 
