@@ -169,8 +169,15 @@ def operation(
                 return request.response
             return _render(result)
 
+        # _depth=1: venusian registers a view only when scanning the module the decorator was
+        # written in; without it that would be this module, and no operation would ever be added
         view_config(
-            route_name=route_name, request_method=method, renderer="json", require_csrf=False, **view_options
+            route_name=route_name,
+            request_method=method,
+            renderer="json",
+            require_csrf=False,
+            _depth=1,
+            **view_options,
         )(view)
         return view
 

@@ -53,6 +53,8 @@ class Actor(Timestamped, Base):
     manually_approves_followers: Mapped[bool] = mapped_column(default=False)
     suspended: Mapped[bool] = mapped_column(default=False)
     last_refreshed_at: Mapped[datetime | None]
+    # set when a profile is deleted but its content kept: the row stays, anonymised
+    deleted_at: Mapped[datetime | None]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
     user: Mapped[User | None] = relationship(back_populates="actors", foreign_keys=[user_id])
@@ -61,5 +63,26 @@ class Actor(Timestamped, Base):
     def local(self) -> bool:
         return self.domain is None
 
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def display_name(self) -> str:
+        """What people see: the chosen name, else the username."""
+        return self.name or self.preferred_username
+
     def handle(self, local_domain: str) -> str:
         return f"{self.preferred_username}@{self.domain or local_domain}"
+
+
+class RetiredUsername(Base):
+    """A local username whose actor was removed: never handed out again.
+
+    Other servers cache an actor's URL and key; a newcomer taking a removed profile's username
+    would inherit its mentions and follows there, so removed names stay out of reach.
+    """
+
+    __tablename__ = "retired_usernames"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)  # lower case
