@@ -98,11 +98,14 @@ class Jobs:
 
         def run(*args: Any, **kwargs: Any) -> Any:
             manager = transaction.TransactionManager(explicit=True)
-            with manager:
-                session = tm_session(registry["dbsession_factory"], manager)
-                try:
+            session = None
+            try:
+                with manager:
+                    session = tm_session(registry["dbsession_factory"], manager)
                     return spec.function(JobContext(registry, manager, session), *args, **kwargs)
-                finally:
+            finally:
+                # only after the transaction has committed or aborted
+                if session is not None:
                     session.close()
 
         run.__name__ = spec.function.__name__

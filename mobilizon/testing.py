@@ -148,17 +148,30 @@ def mail_dir(data_dir: Path) -> Path:
 
 @contextmanager
 def serve(wsgi_app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve a WSGI app over real HTTP in a thread; yields its base URL."""
+    """Serve a WSGI app over real HTTP in a thread; yields its base URL.
+
+    The loop is stopped before the sockets close: closing them under a running poll makes
+    waitress fail now and then with "Bad file descriptor".
+    """
+    from waitress import wasyncore
     from waitress.server import create_server
 
     server = create_server(wsgi_app, host=host, port=port, threads=4, ident="mobilizon-test")
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         yield f"http://{host}:{server.effective_port}"
     finally:
-        server.close()
+        stop.set()
         thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
 
 
 def free_port() -> int:
@@ -176,7 +189,9 @@ def live_server(migrated: ScratchDatabase, data_dir: Path) -> Iterator[str]:
 
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    wsgi = main({"here": str(ROOT)}, **base_settings(migrated.url, data_dir, **{"mobilizon.base_url": base_url}))
+    wsgi = main(
+        {"here": str(ROOT)}, **base_settings(migrated.url, data_dir, **{"mobilizon.base_url": base_url})
+    )
     with serve(wsgi, port=port) as url:
         yield url
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mobilizon.federation.signatures import SignatureError, SignedRequest, Verifier
+from mobilizon.testing import serve
 
 ACTOR = "http://localhost/@alice"
 KEY_ID = f"{ACTOR}#main-key"
@@ -96,28 +95,7 @@ def sink_app(sink: Sink, sender: Sender) -> Any:
     return app
 
 
-@contextmanager
-def _serve_wsgi(app: Any) -> Iterator[str]:
-    """Serve a WSGI app with waitress in a thread (stopping the loop before closing it)."""
-    from waitress import wasyncore
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="federation-test")
-    stop = threading.Event()
-
-    def run() -> None:
-        while not stop.is_set():
-            wasyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)
+_serve_wsgi = serve  # the shared live-server helper of mobilizon.testing
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import pytest
 from webtest import TestApp
 
 from mobilizon import configure
+from mobilizon.instance.models import InstanceSetting
+from mobilizon.tasks import job
 from mobilizon.testing import ROOT, base_settings
 
 
@@ -100,3 +102,31 @@ def test_worker_runs_what_committed_requests_queued(migrated, tmp_path, queue):
     assert len(sent) == 1, errors
     assert "ok@example.org" in sent[0].read_text()
     assert huey.pending_count() == 0
+
+
+@job("tests.remember")
+def remember(ctx, key: str, value: str) -> None:
+    ctx.dbsession.add(InstanceSetting(key=key, value=value))
+
+
+def test_a_job_writes_in_its_own_committed_transaction(migrated, tmp_path):
+    from sqlalchemy import select
+
+    config = configure(base_settings(migrated.url, tmp_path))
+
+    def queue(request):
+        request.jobs.enqueue("tests.remember", "tests.job_wrote", "yes")
+        return {}
+
+    config.add_route("queue_remember", "/_test/remember")
+    config.add_view(queue, route_name="queue_remember", renderer="json")
+    app = TestApp(config.make_wsgi_app())
+    app.get("/_test/remember")
+    session = app.app.registry["dbsession_factory"]()
+    try:
+        row = session.scalar(select(InstanceSetting).where(InstanceSetting.key == "tests.job_wrote"))
+        assert row is not None and row.value == "yes"
+        session.delete(row)
+        session.commit()
+    finally:
+        session.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -12,6 +11,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from mobilizon.testing import serve
 
 
 @dataclass(frozen=True)
@@ -72,32 +73,7 @@ def http_server() -> Iterator[Callable[[type[BaseHTTPRequestHandler]], str]]:
         server.server_close()
 
 
-@contextmanager
-def _serve_wsgi(app: Any) -> Iterator[str]:
-    """Serve a WSGI app with waitress in a thread; yields its base URL.
-
-    Unlike closing the server from the test's thread while waitress polls its sockets (which
-    now and then fails the poll with EBADF), the loop here stops first and then closes.
-    """
-    from waitress import wasyncore
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="federation-test")
-    stop = threading.Event()
-
-    def run() -> None:
-        while not stop.is_set():
-            wasyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)
+_serve_wsgi = serve  # the shared live-server helper of mobilizon.testing
 
 
 @pytest.fixture(scope="session")
