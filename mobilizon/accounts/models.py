@@ -64,3 +64,26 @@ class AuthToken(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+TOKEN_PURPOSES = ("confirm", "reset", "email_change")
+
+
+class AccountToken(Base):
+    """A single-use, expiring link sent by mail (confirm the address, reset the password, change
+    the email). Only the SHA-256 of the token is stored: someone who reads the table cannot use it.
+    """
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # what the link acts on besides the account, e.g. the new address of an email change
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
