@@ -36,6 +36,7 @@ FEATURES = (
     "mobilizon.groups",
     "mobilizon.federation",
     "mobilizon.geocoding",
+    "mobilizon.admin",
 )
 
 
