@@ -38,6 +38,8 @@ def _api_routes(config: Configurator) -> None:
         "api_group_post": f"{API_GROUP}/posts/{{uuid}}",
         "api_group_resources": f"{API_GROUP}/resources",
         "api_group_resource": f"{API_GROUP}/resources/{{uuid}}",
+        "api_group_events": f"{API_GROUP}/events",
+        "api_group_event": f"{API_GROUP}/events/{{uuid}}",
     }
     for name, pattern in routes.items():
         config.add_route(name, pattern)
@@ -56,6 +58,7 @@ def _page_routes(config: Configurator) -> None:
         "group_member": f"{GROUP}/members/{{handle}}",
         "group_invitation": f"{GROUP}/invitations/{{id}}",
         "group_events": f"{GROUP}/events",
+        "group_event_new": f"{GROUP}/events/new",
         "group_discussions": f"{GROUP}/discussions",
         "group_discussion_new": f"{GROUP}/discussions/new",
         "group_discussion": f"{GROUP}/c/{{uuid}}",
@@ -72,6 +75,15 @@ def _page_routes(config: Configurator) -> None:
         config.add_route(name, pattern)
 
 
+def _events_installed() -> bool:
+    """Group events need the events feature; the rest of groups works without it."""
+    try:
+        import mobilizon.events.services  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def includeme(config: Configurator) -> None:
     from mobilizon.groups.resources import collect_resource_types
     from mobilizon.groups.views import group_page
@@ -84,4 +96,6 @@ def includeme(config: Configurator) -> None:
     config.scan(".views")
     config.scan(".content_views")
     config.scan(".tasks")
+    if _events_installed():
+        config.scan(".events_api")
     config.add_actor_page("Group", group_page)

@@ -382,3 +382,39 @@ def event_list(request: Request) -> Response:
         group_events.new_event_url(request, group) if context["can"]("event.create") else None
     )
     return render(request, "groups/events.jinja2", context)
+
+
+@view_config(route_name="group_event_new", request_method=("GET", "POST"))
+def event_new(request: Request) -> Response:
+    """A short form for a new event of the group, kept as a draft for the members by default;
+    the organiser completes it on the event's own edit page.
+    """
+    from mobilizon.i18n import viewer_timezone
+
+    group = the_group(request)
+    profile = acting(request)
+    services.require(request.dbsession, group, profile, "event.create")
+    context = group_context(request, group, profile)
+    zone = viewer_timezone(request)
+    values = {"title": "", "begins_on": "", "ends_on": "", "description": "", "timezone": zone, "draft": True}
+    context.update(values=values, errors={}, message="")
+    if request.method == "POST":
+        values.update({key: text(request, key) for key in ("title", "begins_on", "ends_on", "description")})
+        values["timezone"] = text(request, "timezone") or zone
+        values["draft"] = text(request, "publish") != "1"
+        fields = {key: value for key, value in values.items() if value != "" or key in ("title", "begins_on")}
+        try:
+            event = group_events.create_group_event(
+                request, request.user, group.preferred_username, fields, profile
+            )
+        except ServiceError as error:
+            context["message"], context["errors"] = form_error(request, error)
+            return render(request, "groups/event_new.jinja2", context, error.status)
+        flash(
+            request,
+            _("The event is saved as a draft for the group.")
+            if event.draft
+            else _("The event is published."),
+        )
+        return HTTPFound(event.url)
+    return render(request, "groups/event_new.jinja2", context)

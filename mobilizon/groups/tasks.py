@@ -12,9 +12,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import transaction
-
-from mobilizon.db import tm_session
 from mobilizon.hookspecs import LifecycleEvent
 from mobilizon.tasks import JobContext, job
 
@@ -37,15 +34,7 @@ def lifecycle(ctx: JobContext, name: str, subject: dict[str, Any], actor: dict[s
 
 @job("groups.link_preview", retries=1, retry_delay=60)
 def link_preview(ctx: JobContext, resource_id: int) -> None:
-    """Fetch a link resource's title and description; a failure is recorded, never raised.
-
-    Written in a transaction of its own that commits before its session closes: the job
-    runner closes ``ctx.dbsession`` before committing, which would drop what we write.
-    """
+    """Fetch a link resource's title and description; a failure is recorded, never raised."""
     from mobilizon.groups.resources import refresh_preview
 
-    manager = transaction.TransactionManager(explicit=True)
-    with manager:
-        session = tm_session(ctx.registry["dbsession_factory"], manager)
-        refresh_preview(JobContext(ctx.registry, manager, session), resource_id)
-    session.close()
+    refresh_preview(ctx, resource_id)

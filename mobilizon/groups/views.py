@@ -41,16 +41,29 @@ def text(request: Request, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def translate(request: Request, message: Any) -> str:
+    """A message in the viewer's language with its ``%(name)s`` values filled in (Pyramid's
+    localizer fills only ``${name}``).
+    """
+    text = request.localizer.translate(message)
+    mapping = getattr(message, "mapping", None)
+    if mapping and "%(" in text:
+        try:
+            return text % mapping
+        except (KeyError, ValueError, TypeError):
+            return text
+    return text
+
+
 def flash(request: Request, message: Any, queue: str = "") -> None:
-    request.session.flash(request.localizer.translate(message), queue)
+    request.session.flash(translate(request, message), queue)
 
 
 def form_error(request: Request, error: ServiceError) -> tuple[str, dict[str, str]]:
     """The message and field messages of a refused form; nothing of the request is kept."""
     request.tm.doom()
-    localizer = request.localizer
-    fields = {name: localizer.translate(value) for name, value in error.fields.items()}
-    return (localizer.translate(error.message) if error.message else ""), fields
+    fields = {name: translate(request, value) for name, value in error.fields.items()}
+    return (translate(request, error.message) if error.message else ""), fields
 
 
 def render(request: Request, template: str, values: dict[str, Any], status: int = 200) -> Response:
@@ -243,9 +256,7 @@ def group_delete(request: Request) -> Response:
     context.update(member_count=services.member_count(request.dbsession, group), errors={}, message="")
     if request.method == "POST":
         if text(request, "confirm").strip().lower() != group.preferred_username.lower():
-            context["errors"] = {
-                "confirm": request.localizer.translate(_("Type the group's username to confirm."))
-            }
+            context["errors"] = {"confirm": translate(request, _("Type the group's username to confirm."))}
             return render(request, "groups/delete.jinja2", context, 422)
         name = group.display_name
         services.delete_group(request, request.user, group.preferred_username, request.media_store, profile)

@@ -12,6 +12,7 @@ from pyramid.response import Response
 from mobilizon.api import operation
 from mobilizon.groups import services as groups
 from mobilizon.groups.schemas import IDENTITY, ActorRef, IdentityQuery
+from mobilizon.groups.views import translate
 from mobilizon.identities.webfinger import local_host
 from mobilizon_pads import services
 from mobilizon_pads.models import Pad
@@ -102,7 +103,7 @@ def save_pad(request: Request, body: PadSave) -> Any:
         domain = local_host(request.registry.settings["mobilizon.base_url"])
         error = {
             "code": conflict.code,
-            "message": request.localizer.translate(conflict.message),
+            "message": translate(request, conflict.message),
             "theirs": {
                 "text": conflict.theirs,
                 "revision": conflict.revision,

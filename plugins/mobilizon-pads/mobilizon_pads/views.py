@@ -11,7 +11,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from mobilizon.errors import ServiceError
-from mobilizon.groups.views import acting, flash, form_error, group_context, render
+from mobilizon.groups.views import acting, flash, form_error, group_context, render, translate
 from mobilizon.i18n import _
 from mobilizon_pads import services
 from mobilizon_pads.models import Pad, PadRevision
@@ -40,7 +40,7 @@ def pad_page(request: Request) -> Response:
         except services.EditConflict as conflict:
             request.tm.doom()
             context.update(conflict=conflict, text=conflict.mine, base_revision=conflict.revision)
-            context["message"] = request.localizer.translate(conflict.message)
+            context["message"] = translate(request, conflict.message)
             return render(request, "pads/pad.jinja2", context, 409)
         except ServiceError as error:
             context["message"], context["errors"] = form_error(request, error)
