@@ -50,21 +50,28 @@ DEFAULT_MESSAGES = {
 
 
 def wants_json(request: Request) -> bool:
+    """JSON under /api/, and for clients that ask for JSON but not HTML (ActivityPub peers)."""
     if request.path.startswith("/api/"):
         return True
-    accept = request.accept
-    return bool(accept) and accept.best_match(["text/html", "application/json"]) == "application/json" and (
-        "text/html" not in str(accept)
-    )
+    offers = request.accept.acceptable_offers(["text/html", "application/json"])
+    return bool(offers) and offers[0][0] == "application/json" and "text/html" not in dict(offers)
 
 
 def error_response(
-    request: Request, status: int, message: Any = None, fields: dict[str, Any] | None = None,
-    code: str | None = None, headers: dict[str, str] | None = None,
+    request: Request,
+    status: int,
+    message: Any = None,
+    fields: dict[str, Any] | None = None,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """Render an error for this request: JSON under /api/, a themed page elsewhere."""
-    text = request.localizer.translate(message) if message else request.localizer.translate(
-        DEFAULT_MESSAGES.get(status, DEFAULT_MESSAGES[400 if status < 500 else 500])
+    text = (
+        request.localizer.translate(message)
+        if message
+        else request.localizer.translate(
+            DEFAULT_MESSAGES.get(status, DEFAULT_MESSAGES[400 if status < 500 else 500])
+        )
     )
     code = code or CODES.get(status, "error")
     if wants_json(request):
@@ -96,7 +103,8 @@ def forbidden(exc: HTTPForbidden, request: Request) -> Response:
 @exception_view_config(BadCSRFOrigin)
 def bad_csrf(exc: Exception, request: Request) -> Response:
     return error_response(
-        request, 400,
+        request,
+        400,
         _("This form has expired or did not come from this site. Go back, reload the page and try again."),
         code="csrf",
     )
@@ -106,7 +114,9 @@ def bad_csrf(exc: Exception, request: Request) -> Response:
 def http_error(exc: HTTPException, request: Request) -> Response:
     if exc.code < 400:
         return exc
-    headers = {k: v for k, v in exc.headers.items() if k.lower() in ("retry-after", "allow", "www-authenticate")}
+    headers = {
+        k: v for k, v in exc.headers.items() if k.lower() in ("retry-after", "allow", "www-authenticate")
+    }
     return error_response(request, exc.code, _explicit_message(exc, request), headers=headers)
 
 
@@ -139,7 +149,9 @@ class ServiceError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: Any = None, *, fields: dict[str, Any] | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: Any = None, *, fields: dict[str, Any] | None = None, code: str | None = None
+    ) -> None:
         super().__init__(str(message) if message is not None else self.code)
         self.message = message
         self.fields = fields or {}

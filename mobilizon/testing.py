@@ -112,17 +112,22 @@ def settings(migrated: ScratchDatabase, data_dir: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def make_app(migrated: ScratchDatabase, data_dir: Path) -> Callable[..., Any]:
+def make_app(migrated: ScratchDatabase, data_dir: Path) -> Iterator[Callable[..., Any]]:
     """Build a WebTest app on the test database with settings overridden as given."""
     from webtest import TestApp
 
     from mobilizon import main
 
+    built: list[Any] = []
+
     def factory(**overrides: Any) -> TestApp:
         wsgi = main({"here": str(ROOT)}, **base_settings(migrated.url, data_dir, **overrides))
+        built.append(wsgi)
         return TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})
 
-    return factory
+    yield factory
+    for wsgi in built:
+        wsgi.registry["db_engine"].dispose()
 
 
 @pytest.fixture(scope="session")
@@ -194,6 +199,7 @@ def live_server(migrated: ScratchDatabase, data_dir: Path) -> Iterator[str]:
     )
     with serve(wsgi, port=port) as url:
         yield url
+    wsgi.registry["db_engine"].dispose()
 
 
 def fixture_path(*parts: str) -> Path:
