@@ -29,6 +29,7 @@ ENVIRONMENT_OVERRIDES = {
     "mobilizon.instance_name": "MOBILIZON_INSTANCE_NAME",
     "mobilizon.mail.backend": "MOBILIZON_MAIL_BACKEND",
     "mobilizon.jobs.immediate": "MOBILIZON_JOBS_IMMEDIATE",
+    "mobilizon.geocoder": "MOBILIZON_GEOCODER",
 }
 
 REGISTRATION_MODES = ("open", "closed", "allowlist")
@@ -140,7 +141,9 @@ def _database_url(value: Any, data_dir: Path) -> str:
 def _huey_url(value: Any) -> str:
     url = str(value or "").strip()
     if url and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
-        raise SettingsError("mobilizon.huey_url", f"{url!r} is not a redis:// URL (leave it empty for SQLite)")
+        raise SettingsError(
+            "mobilizon.huey_url", f"{url!r} is not a redis:// URL (leave it empty for SQLite)"
+        )
     return url
 
 
@@ -148,7 +151,10 @@ def _secret(raw: dict[str, Any], production: bool) -> str:
     name = "mobilizon.secret"
     secret = str(raw.get(name) or "").strip()
     if production and (not secret or secret == SAMPLE_SECRET):
-        raise SettingsError(name, "production needs its own secret (python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        raise SettingsError(
+            name,
+            "production needs its own secret (python -c 'import secrets; print(secrets.token_urlsafe(48))')",
+        )
     if secret == SAMPLE_SECRET or not secret:
         return secret or secrets.token_urlsafe(48)
     if len(secret) < 32:
@@ -195,15 +201,25 @@ def normalize(raw: dict[str, Any], environ: dict[str, str] | None = None) -> dic
     settings["mobilizon.default_timezone"] = _timezone(settings.get("mobilizon.default_timezone") or "UTC")
     settings["mobilizon.mail.backend"] = _choice(settings, "mobilizon.mail.backend", ("file", "smtp"), "file")
     settings["mobilizon.mail.sender"] = str(settings.get("mobilizon.mail.sender") or "noreply@localhost")
-    settings["mobilizon.registrations"] = _choice(settings, "mobilizon.registrations", REGISTRATION_MODES, "open")
-    settings["mobilizon.registrations.allowed_domains"] = _words(settings, "mobilizon.registrations.allowed_domains")
-    settings["mobilizon.federation.allow_http"] = _flag(settings, "mobilizon.federation.allow_http", not production)
+    settings["mobilizon.registrations"] = _choice(
+        settings, "mobilizon.registrations", REGISTRATION_MODES, "open"
+    )
+    settings["mobilizon.registrations.allowed_domains"] = _words(
+        settings, "mobilizon.registrations.allowed_domains"
+    )
+    settings["mobilizon.federation.allow_http"] = _flag(
+        settings, "mobilizon.federation.allow_http", not production
+    )
     settings["mobilizon.federation.allow_private_addresses"] = _flag(
         settings, "mobilizon.federation.allow_private_addresses", not production
     )
-    if production and (settings["mobilizon.federation.allow_http"] or settings["mobilizon.federation.allow_private_addresses"]):
+    if production and (
+        settings["mobilizon.federation.allow_http"]
+        or settings["mobilizon.federation.allow_private_addresses"]
+    ):
         raise SettingsError(
-            "mobilizon.federation.allow_http" if settings["mobilizon.federation.allow_http"]
+            "mobilizon.federation.allow_http"
+            if settings["mobilizon.federation.allow_http"]
             else "mobilizon.federation.allow_private_addresses",
             "must be false in production",
         )
