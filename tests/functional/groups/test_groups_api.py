@@ -164,3 +164,32 @@ def test_the_group_actor_document_and_webfinger(person, app):
     assert document["openness"] == "open"
     finger = app.get("/.well-known/webfinger", params={"resource": f"acct:{group}@localhost"}).json
     assert finger["links"][0]["href"] == f"http://localhost/@{group}"
+
+
+def test_the_group_operations_are_in_the_openapi_document(app):
+    paths = app.get("/api/v1/openapi.json").json["paths"]
+    expected = {
+        "/api/v1/groups": {"get", "post"},
+        "/api/v1/groups/{username}": {"get", "patch", "delete"},
+        "/api/v1/groups/{username}/members": {"get"},
+        "/api/v1/groups/{username}/members/{handle}": {"get", "patch", "delete"},
+        "/api/v1/groups/{username}/join": {"post"},
+        "/api/v1/groups/{username}/invitations": {"get", "post"},
+        "/api/v1/groups/{username}/invitations/{id}/accept": {"post"},
+        "/api/v1/groups/{username}/invitations/{id}/reject": {"post"},
+        "/api/v1/invitations/{id}/accept": {"post"},
+        "/api/v1/groups/{username}/followers": {"get", "post", "delete"},
+        "/api/v1/groups/{username}/discussions": {"get", "post"},
+        "/api/v1/groups/{username}/discussions/{uuid}": {"get", "patch", "delete"},
+        "/api/v1/groups/{username}/posts": {"get", "post"},
+        "/api/v1/groups/{username}/posts/{uuid}": {"get", "patch", "delete"},
+        "/api/v1/groups/{username}/resources": {"get", "post"},
+        "/api/v1/groups/{username}/resources/{uuid}": {"get", "patch", "delete"},
+        "/api/v1/groups/{username}/events": {"get", "post"},
+        "/api/v1/pads/{uuid}": {"get", "put"},
+        "/api/v1/polls/{uuid}/vote": {"post"},
+    }
+    for path, methods in expected.items():
+        assert methods <= set(paths[path]), path
+    join = paths["/api/v1/groups/{username}/join"]["post"]
+    assert {"403", "409", "401"} <= set(join["responses"])
