@@ -111,7 +111,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = config.make_wsgi_app()
     listen = settings["mobilizon.listen"]
     print(f"serving {settings['mobilizon.base_url']} on http://{listen.host}:{listen.port}", flush=True)
-    waitress.serve(app, host=listen.host, port=listen.port, threads=args.threads, ident="mobilizon")
+    proxy = {}
+    if settings.get("mobilizon.trusted_proxy"):
+        # behind a reverse proxy: take the client address and scheme from its headers only
+        proxy = {
+            "trusted_proxy": settings["mobilizon.trusted_proxy"],
+            "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
+            "clear_untrusted_proxy_headers": True,
+        }
+    waitress.serve(app, host=listen.host, port=listen.port, threads=args.threads, ident="mobilizon", **proxy)
     return 0
 
 

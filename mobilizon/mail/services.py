@@ -17,6 +17,7 @@ from uuid import uuid4
 from pyramid.registry import Registry
 from pyramid.renderers import render
 from pyramid.request import Request
+from pyramid.threadlocal import RequestContext
 
 
 class Mailer(Protocol):
@@ -93,15 +94,19 @@ def build_message(
     """Render ``mail/<template>.subject|.txt|.html.jinja2`` into a multipart message."""
     request = mail_request(registry, locale)
     context = {"instance_name": registry.settings["mobilizon.instance_name"], **values}
-    subject = render(f"mail/{template}.subject.jinja2", context, request=request).strip()
-    text = render(f"mail/{template}.txt.jinja2", context, request=request)
-    html = render(f"mail/{template}.html.jinja2", context, request=request)
+    # the templates' gettext reads the *current* request: make it this one, in the recipient's locale
+    with RequestContext(request):
+        subject = render(f"mail/{template}.subject.jinja2", context, request=request).strip()
+        text = render(f"mail/{template}.txt.jinja2", context, request=request)
+        html = render(f"mail/{template}.html.jinja2", context, request=request)
     message = EmailMessage()
     message["Subject"] = " ".join(subject.split())
     message["From"] = registry.settings["mobilizon.mail.sender"]
     message["To"] = to
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=registry.settings["mobilizon.base_url"].split("//")[1].split(":")[0])
+    message["Message-ID"] = make_msgid(
+        domain=registry.settings["mobilizon.base_url"].split("//")[1].split(":")[0]
+    )
     message["Content-Language"] = locale
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
@@ -109,9 +114,7 @@ def build_message(
     return message
 
 
-def queue_mail(
-    request: Any, *, to: str, template: str, locale: str, values: Mapping[str, Any]
-) -> None:
+def queue_mail(request: Any, *, to: str, template: str, locale: str, values: Mapping[str, Any]) -> None:
     """Build now (so errors show in the request), send after the transaction commits."""
     message = build_message(request.registry, to=to, template=template, locale=locale, values=values)
     request.jobs.enqueue("mail.send", message.as_bytes(policy=SMTP), [to])
