@@ -54,6 +54,23 @@ def test_two_instances_keep_separate_data(tmp_path):
         for name in ("a", "b"):
             env, port = instance_env(tmp_path, name)
             subprocess.run(command("db", "upgrade"), env=env, cwd=tmp_path, check=True, capture_output=True)
+            if name == "a":
+                subprocess.run(
+                    command(
+                        "users",
+                        "create",
+                        "alice@example.org",
+                        "--password",
+                        "a long passphrase 42",
+                        "--confirmed",
+                        "--username",
+                        "alice",
+                    ),
+                    env=env,
+                    cwd=tmp_path,
+                    check=True,
+                    capture_output=True,
+                )
             process = subprocess.Popen(
                 command("run"), env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
@@ -61,6 +78,7 @@ def test_two_instances_keep_separate_data(tmp_path):
         for name, (_env, port, process) in instances.items():
             nodeinfo = wait_until_up(port, process)
             assert nodeinfo["metadata"]["nodeName"] == f"Instance {name}"
+            assert nodeinfo["usage"]["users"]["total"] == (1 if name == "a" else 0)
         for name in ("a", "b"):
             data = tmp_path / name
             assert (data / "mobilizon.sqlite").exists()
@@ -75,6 +93,8 @@ def test_two_instances_keep_separate_data(tmp_path):
 def test_invalid_setting_stops_start_up_with_one_line(tmp_path):
     env, _port = instance_env(tmp_path, "bad")
     env["MOBILIZON_LISTEN"] = "127.0.0.1:notaport"
-    result = subprocess.run(command("serve"), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        command("serve"), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1].startswith("mobilizon: invalid setting mobilizon.listen")
