@@ -34,6 +34,7 @@ FEATURES = (
     "mobilizon.accounts",
     "mobilizon.identities",
     "mobilizon.groups",
+    "mobilizon.events",
     "mobilizon.federation",
     "mobilizon.geocoding",
     "mobilizon.admin",

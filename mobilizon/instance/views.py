@@ -21,7 +21,10 @@ def _info(request: Request) -> services.InstanceInfo:
 
 @view_config(route_name="home", renderer="home.jinja2")
 def home(request: Request) -> dict[str, Any]:
-    return {"instance": _info(request), "upcoming_events": []}
+    from mobilizon.events.views import home_events
+
+    events, pagination = home_events(request)
+    return {"instance": _info(request), "upcoming_events": events, "pagination": pagination}
 
 
 @view_config(route_name="about", renderer="about.jinja2")

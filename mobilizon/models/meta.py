@@ -62,6 +62,7 @@ def new_uuid() -> uuid.UUID:
 def import_models() -> None:
     """Import every feature's models so the metadata knows all tables."""
     from mobilizon.accounts import models as _accounts  # noqa: F401
+    from mobilizon.events import models as _events  # noqa: F401
     from mobilizon.federation import models as _federation  # noqa: F401
     from mobilizon.groups import models as _groups  # noqa: F401
     from mobilizon.identities import models as _identities  # noqa: F401
