@@ -40,6 +40,8 @@ RESERVED_USERNAMES = frozenset(
     mobilizon moderation moderator news nodeinfo notifications outbox password post posts privacy
     profile profiles public register relay report reports resource resources root rules search
     security settings signup static support system terms test tos user users webfinger well_known www
+    administrators anonymous deleted everyone hostmaster moderators no_reply noreply nobody
+    postmaster staff webmaster
     """.split()
 )
 
@@ -165,6 +167,8 @@ def list_profiles(dbsession: Session, user: Any) -> list[Actor]:
 
 def find_local_actor(dbsession: Session, username: str, type: str | None = None) -> Actor | None:
     """A local actor by username, whatever its case; for public pages and WebFinger."""
+    if not USERNAME.match(username or ""):
+        return None  # not a username: no query (and no NUL byte reaches PostgreSQL)
     query = select(Actor).where(
         func.lower(Actor.preferred_username) == (username or "").lower(), Actor.domain.is_(None)
     )

@@ -173,9 +173,12 @@ def test_webfinger_for_another_port_is_not_ours(make_app, app, make_account):
     account = make_account()
     name = unique_name("ported")
     app.post_json("/api/v1/identities", {"preferred_username": name}, headers=account.auth, status=201)
-    jrd = other.get(f"/.well-known/webfinger?resource=acct:{name}@localhost:6544").json
-    assert jrd["subject"] == f"acct:{name}@localhost:6544"
-    other.get(f"/.well-known/webfinger?resource=acct:{name}@localhost", status=404)
+    try:
+        jrd = other.get(f"/.well-known/webfinger?resource=acct:{name}@localhost:6544").json
+        assert jrd["subject"] == f"acct:{name}@localhost:6544"
+        other.get(f"/.well-known/webfinger?resource=acct:{name}@localhost", status=404)
+    finally:
+        other.app.registry["db_engine"].dispose()
 
 
 def test_host_meta_points_to_webfinger(app):
@@ -214,6 +217,9 @@ def test_unknown_profiles_get_a_friendly_404(app):
     assert "Page not found" in page.text and "Back to the home page" in page.text
     app.get("/@nobody_at_all_here", headers={"Accept": AP}, status=404)
     app.get("/@", status=404)
+    app.get("/@a%00b", status=404)  # a NUL byte never reaches the database
+    app.get("/@a%00b", headers={"Accept": AP}, status=404)
+    app.get("/.well-known/webfinger?resource=acct:a%00b@localhost", status=404)
 
 
 def test_media_are_served_strictly(app, three_profiles):
