@@ -38,8 +38,8 @@ def comment_url(settings: Any, comment_uuid: uuid_module.UUID) -> str:
 
 def _too_long() -> Invalid:
     return Invalid(
-        _("A comment has at most %(max)s characters.", mapping={"max": TEXT_MAX}),
-        fields={"text": _("At most %(max)s characters.", mapping={"max": TEXT_MAX})},
+        _("A comment has at most ${max} characters.", mapping={"max": TEXT_MAX}),
+        fields={"text": _("At most ${max} characters.", mapping={"max": TEXT_MAX})},
     )
 
 

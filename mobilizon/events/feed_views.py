@@ -40,7 +40,7 @@ def private_ics(request: Request) -> Response:
         raise HTTPNotFound()
     events = feeds.participating_events(request.dbsession, user)
     name = request.localizer.translate(
-        _("My events on %(instance)s", mapping={"instance": request.instance.name})
+        _("My events on ${instance}", mapping={"instance": request.instance.name})
     )
     body = calendar.calendar(((event, event.online_address) for event in events), name)
     response = _ics(body, "events.ics")
@@ -73,7 +73,7 @@ def feed_settings(request: Request) -> Response:
 def events_atom(request: Request) -> Response:
     events, _total = services.upcoming_public(request.dbsession, 0, 100)
     title = request.localizer.translate(
-        _("Upcoming events on %(instance)s", mapping={"instance": request.instance.name})
+        _("Upcoming events on ${instance}", mapping={"instance": request.instance.name})
     )
     body = feeds.atom_feed(
         events,

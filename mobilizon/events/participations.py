@@ -113,8 +113,8 @@ def _message(event: Event, message: str | None) -> str | None:
     text_ = plain_text(message, MESSAGE_MAX + 1)
     if text_ and len(text_) > MESSAGE_MAX:
         raise Invalid(
-            _("A message has at most %(max)s characters.", mapping={"max": MESSAGE_MAX}),
-            fields={"message": _("At most %(max)s characters.", mapping={"max": MESSAGE_MAX})},
+            _("A message has at most ${max} characters.", mapping={"max": MESSAGE_MAX}),
+            fields={"message": _("At most ${max} characters.", mapping={"max": MESSAGE_MAX})},
         )
     return text_
 
@@ -362,7 +362,7 @@ def update_role(ctx: Any, user: Any, participation_id: Any, role: str) -> Partic
     event = get_managed_event(dbsession, user, participant.event.uuid)
     if role not in CHANGEABLE_ROLES:
         raise Invalid(
-            _("Choose one of: %(choices)s.", mapping={"choices": ", ".join(CHANGEABLE_ROLES)}),
+            _("Choose one of: ${choices}.", mapping={"choices": ", ".join(CHANGEABLE_ROLES)}),
             fields={"role": _("Choose participant, moderator or rejected.")},
         )
     if participant.role == "creator":

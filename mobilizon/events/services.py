@@ -197,7 +197,7 @@ def _aware(value: Any, zone: str | None, field: str, errors: _Errors) -> datetim
 def _choice(values: Mapping[str, Any], name: str, allowed: tuple[str, ...], errors: _Errors) -> str | None:
     value = values.get(name)
     if value not in allowed:
-        errors.add(name, _("Choose one of: %(choices)s.", mapping={"choices": ", ".join(allowed)}))
+        errors.add(name, _("Choose one of: ${choices}.", mapping={"choices": ", ".join(allowed)}))
         return None
     return value
 
@@ -228,11 +228,11 @@ def clean_tags(value: Any, errors: _Errors) -> list[str]:
         if not title:
             continue
         if len(title) > TAG_MAX:
-            errors.add("tags", _("A tag has at most %(max)s characters.", mapping={"max": TAG_MAX}))
+            errors.add("tags", _("A tag has at most ${max} characters.", mapping={"max": TAG_MAX}))
             continue
         tags.setdefault(title.lower(), title)
     if len(tags) > TAGS_MAX:
-        errors.add("tags", _("An event has at most %(max)s tags.", mapping={"max": TAGS_MAX}))
+        errors.add("tags", _("An event has at most ${max} tags.", mapping={"max": TAGS_MAX}))
     return list(tags.values())[:TAGS_MAX]
 
 
@@ -288,7 +288,7 @@ def _options(value: Any, errors: _Errors) -> dict[str, Any]:
         if question and len(question) > MESSAGE_QUESTION_MAX:
             errors.add(
                 "options.participation_message",
-                _("At most %(max)s characters.", mapping={"max": MESSAGE_QUESTION_MAX}),
+                _("At most ${max} characters.", mapping={"max": MESSAGE_QUESTION_MAX}),
             )
         options["participation_message"] = question
     return options
@@ -315,7 +315,7 @@ def validate(values: Mapping[str, Any], event: Event | None = None) -> dict[str,
         if not TITLE_MIN <= len(title) <= TITLE_MAX:
             errors.add(
                 "title",
-                _("A title has %(min)s to %(max)s characters.", mapping={"min": TITLE_MIN, "max": TITLE_MAX}),
+                _("A title has ${min} to ${max} characters.", mapping={"min": TITLE_MIN, "max": TITLE_MAX}),
             )
         clean["title"] = title
     if "description" in present:
@@ -403,16 +403,16 @@ def _contacts(dbsession: Session, user: Any, usernames: Any) -> list[Actor]:
     names = [str(name).strip().lstrip("@").split("@")[0] for name in (usernames or []) if str(name).strip()]
     if len(names) > CONTACTS_MAX:
         raise Invalid(
-            _("At most %(max)s contacts.", mapping={"max": CONTACTS_MAX}),
-            fields={"contacts": _("At most %(max)s contacts.", mapping={"max": CONTACTS_MAX})},
+            _("At most ${max} contacts.", mapping={"max": CONTACTS_MAX}),
+            fields={"contacts": _("At most ${max} contacts.", mapping={"max": CONTACTS_MAX})},
         )
     actors = []
     for name in dict.fromkeys(names):
         actor = identities.find_local_actor(dbsession, name, type="Person")
         if actor is None or actor.suspended or actor.deleted:
             raise Invalid(
-                _("There is no profile @%(name)s here.", mapping={"name": name}),
-                fields={"contacts": _("There is no profile @%(name)s here.", mapping={"name": name})},
+                _("There is no profile @${name} here.", mapping={"name": name}),
+                fields={"contacts": _("There is no profile @${name} here.", mapping={"name": name})},
             )
         actors.append(actor)
     return actors
@@ -516,9 +516,18 @@ def update_event(ctx: Any, user: Any, event_uuid: Any, values: Mapping[str, Any]
     if publishing:
         fire(ctx, "event.published", event_subject(event), actor_subject(event.organizer))
     elif changed and not event.draft:
+        _fire_changes(ctx, event, changed)
+    return event
+
+
+def _fire_changes(ctx: Any, event: Event, changed: list[str]) -> None:
+    """A cancellation is its own lifecycle event; other changes are "updated" with their names."""
+    if "status" in changed and event.cancelled:
+        fire(ctx, "event.cancelled", event_subject(event), actor_subject(event.organizer))
+        changed = [name for name in changed if name != "status"]
+    if changed:
         subject = {**event_subject(event), "changes": [c for c in changed if c in NOTABLE_CHANGES]}
         fire(ctx, "event.updated", subject, actor_subject(event.organizer))
-    return event
 
 
 def _change_organizer(dbsession: Session, user: Any, event: Event, identity: str) -> list[str]:

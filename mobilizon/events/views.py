@@ -401,7 +401,7 @@ def event_action(request: Request) -> Response:
     else:
         title = event.title
         services.delete_event(request, user, event.uuid, request.media_store)
-        flash(request, _("The event “%(title)s” is deleted."), title=title)
+        flash(request, _("The event “${title}” is deleted."), title=title)
         return HTTPSeeOther(request.route_url("my_events"))
     return HTTPSeeOther(request.route_url("event", uuid=event.uuid))
 

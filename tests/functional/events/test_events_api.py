@@ -9,6 +9,8 @@ import zlib
 import pytest
 from PIL import Image
 
+from mobilizon import hookimpl
+
 from .events_helpers import event_payload, new_person
 
 API = "/api/v1/events"
@@ -286,3 +288,44 @@ def test_bad_pictures_are_refused_and_nothing_changes(app, create_event, name, d
     assert response.json["error"]["code"] == code
     assert "picture" in response.json["error"]["fields"]
     assert app.get(f"{API}/{uuid}").json["picture"] is None
+
+
+# --- lifecycle hook point -----------------------------------------------------------------------
+
+
+class Recorder:
+    def __init__(self):
+        self.names = []
+
+    @hookimpl
+    def lifecycle_event(self, event, registry):
+        self.names.append((event.name, dict(event.subject)))
+
+
+@pytest.fixture
+def recorder(app):
+    plugins = app.app.registry["plugins"]
+    recorder = Recorder()
+    plugins.register(recorder, name="events-test-recorder")
+    yield recorder
+    plugins.unregister(recorder)
+
+
+def test_changes_fire_lifecycle_events_after_commit_and_refusals_fire_nothing(app, recorder, create_event):
+    rose, dad = new_person(app), new_person(app, "narcisse")
+    uuid = create_event(rose, draft=True)["uuid"]
+    app.patch_json(f"{API}/{uuid}", {"draft": False}, headers=rose.auth)
+    app.patch_json(f"{API}/{uuid}", {"title": "Surprise party!", "capacity": 3}, headers=rose.auth)
+    app.post_json(f"{API}/{uuid}/participations", {}, headers=dad.auth, status=201)
+    app.patch_json(f"{API}/{uuid}", {"ends_on": "2001-01-01T00:00"}, headers=rose.auth, status=422)
+    app.patch_json(f"{API}/{uuid}", {"status": "cancelled"}, headers=rose.auth)
+    names = [name for name, _subject in recorder.names]
+    assert names == [
+        "event.created",
+        "event.published",
+        "event.updated",
+        "participation.joined",
+        "event.cancelled",
+    ]
+    updated = dict(recorder.names)["event.updated"]
+    assert updated["uuid"] == uuid and updated["changes"] == ["title"]
