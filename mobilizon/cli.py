@@ -119,7 +119,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
             "clear_untrusted_proxy_headers": True,
         }
-    waitress.serve(app, host=listen.host, port=listen.port, threads=args.threads, ident="mobilizon", **proxy)
+    # uploads are capped at 5 MB by the features; refuse anything far larger before reading it
+    limit = int(settings.get("mobilizon.max_request_bytes", 20 * 1024 * 1024))
+    waitress.serve(
+        app,
+        host=listen.host,
+        port=listen.port,
+        threads=args.threads,
+        ident="mobilizon",
+        max_request_body_size=limit,
+        **proxy,
+    )
     return 0
 
 

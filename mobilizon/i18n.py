@@ -11,13 +11,34 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from pyramid.config import Configurator
-from pyramid.i18n import TranslationStringFactory
+from translationstring import TranslationString
 from pyramid.request import Request
 
 from mobilizon.settings import LOCALES
 
 DOMAIN = "mobilizon"
-_ = TranslationStringFactory(DOMAIN)
+
+
+class Message(TranslationString):
+    """A translatable message whose mapping fills ``${name}`` and ``%(name)s`` placeholders.
+
+    Pyramid only knows ``${name}``; templates (newstyle gettext) use ``%(name)s``, and a message
+    shared by both doors must come out filled either way.
+    """
+
+    def interpolate(self, translated: str | None = None) -> str:
+        text = super().interpolate(translated)
+        if self.mapping and "%(" in text:
+            try:
+                return text % dict(self.mapping)
+            except (KeyError, ValueError, TypeError):
+                return text
+        return text
+
+
+def _(msgid: str, mapping: dict | None = None, default: str | None = None) -> Message:
+    """Mark ``msgid`` for translation in the ``mobilizon`` domain."""
+    return Message(msgid, domain=DOMAIN, default=default, mapping=mapping)
 
 
 def negotiate_locale(request: Request) -> str:
