@@ -328,9 +328,15 @@ def join_event(request: Request, body: JoinIn) -> Any:
     """With a token: join as ``identity`` (or the default profile); restricted events answer
     with the role ``not_approved``. Without a token: ``email`` only, where the event allows
     it; the answer is 202 ``{"message", "email"}`` and a confirmation link is mailed (POST its
-    token to /participations/confirm). A full event answers 409 ``event_full``.
+    token to /participations/confirm). A full event answers 409 ``event_full``. Organisers add
+    a local profile with ``invite`` (a username): the way into invitation-only and private events.
     """
     uuid = request.matchdict["uuid"]
+    if body.invite is not None:
+        if request.user is None:
+            raise Unauthorized(_("Only the organisers of this event can do this."))
+        participant = participations.invite(request, request.user, uuid, body.invite)
+        return participation_out(request, participant, manager=True)
     if body.email is not None:
         participations.join_anonymously(
             request, uuid, body.email, body.message, body.locale or request.locale_name

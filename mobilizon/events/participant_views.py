@@ -133,6 +133,21 @@ def participants(request: Request) -> Response:
     return render(request, "events/participants.jinja2", values)
 
 
+@view_config(route_name="event_participants", request_method="POST")
+def invite(request: Request) -> Response:
+    """Organisers add a profile of this instance by its username."""
+    user = signed_in_user(request)
+    uuid = request.matchdict["uuid"]
+    try:
+        participant = participations.invite(request, user, uuid, request.POST.get("username", ""))
+    except ServiceError as error:
+        text, _fields = form_error(request, error)
+        flash(request, text, "error")
+    else:
+        flash(request, _("@${name} now takes part in the event."), name=participant.actor.preferred_username)
+    return HTTPSeeOther(request.route_url("event_participants", uuid=uuid))
+
+
 ACTIONS = {"approve": "participant", "reject": "rejected", "promote": "moderator", "demote": "participant"}
 
 

@@ -157,6 +157,35 @@ def join(
     return participant
 
 
+def invite(ctx: Any, user: Any, event_uuid: Any, username: str) -> Participant:
+    """Organisers add a local profile as a participant: how invitation-only and private events
+    get their people. The invited profile sees a private event from then on.
+    """
+    from mobilizon.identities.services import find_local_actor
+
+    dbsession = ctx.dbsession
+    event = get_managed_event(dbsession, user, event_uuid)
+    name = (username or "").strip().lstrip("@").split("@")[0]
+    profile = find_local_actor(dbsession, name, type="Person") if name else None
+    if profile is None or profile.suspended or profile.deleted:
+        message = _("There is no profile @${name} here.", mapping={"name": name})
+        raise NotFound(message, fields={"invite": message})
+    if event.draft or event.cancelled:
+        check_joinable(event)
+    lock_event(dbsession, event)
+    existing = dbsession.scalar(
+        select(Participant).where(Participant.event_id == event.id, Participant.actor_id == profile.id)
+    )
+    if existing is not None and existing.role in (*SEATED_ROLES, "creator"):
+        raise Conflict(_("This profile already takes part in this event."), code="already_participating")
+    _take_seat(dbsession, event)
+    participant = existing or Participant(event=event, actor=profile)
+    participant.role = "participant"
+    _insert(dbsession, participant)
+    fire(ctx, "participation.invited", participation_subject(participant), actor_subject(profile))
+    return participant
+
+
 def leave(ctx: Any, user: Any, event_uuid: Any, identity: str | None = None) -> list[Participant]:
     """Leave with one profile (``identity``) or every profile of the account that takes part.
     The organiser's own participation stays: an event always has its organiser.

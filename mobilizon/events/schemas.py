@@ -167,6 +167,11 @@ class JoinIn(BaseModel):
         default=None, max_length=2000, description="answer to the organiser's question"
     )
     locale: Literal["en", "fr"] | None = Field(default=None, description="language of the mails (anonymous)")
+    invite: str | None = Field(
+        default=None,
+        max_length=100,
+        description="organisers: add this local profile (username) as a participant",
+    )
 
 
 class ParticipationOut(BaseModel):

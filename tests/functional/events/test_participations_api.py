@@ -257,3 +257,30 @@ def test_an_unconfirmed_participant_is_refused_when_the_event_filled_meanwhile(a
     assert response["error"]["code"] == "event_full"
     rows = app.get(f"{API}/{uuid}/participations", headers=organiser.auth).json["items"]
     assert next(p for p in rows if p["email"] == email)["role"] == "not_confirmed"
+
+
+def test_organisers_invite_profiles_into_private_and_invitation_only_events(app, browser, create_event):
+    organiser, rose, stranger = new_person(app, "organiser"), new_person(app), new_person(app, "stranger")
+    uuid = create_event(organiser, visibility="private", join_mode="invite", capacity=5)["uuid"]
+    app.get(f"{API}/{uuid}", headers=rose.auth, status=404)
+    app.post_json(
+        f"{API}/{uuid}/participations", {"invite": rose.username}, headers=stranger.auth, status=404
+    )
+    invited = app.post_json(
+        f"{API}/{uuid}/participations", {"invite": rose.username}, headers=organiser.auth
+    ).json
+    assert invited["role"] == "participant"
+    assert app.get(f"{API}/{uuid}", headers=rose.auth).json["remaining_seats"] == 4  # now she sees it
+    again = app.post_json(
+        f"{API}/{uuid}/participations", {"invite": rose.username}, headers=organiser.auth, status=409
+    ).json
+    assert again["error"]["code"] == "already_participating"
+    unknown = app.post_json(
+        f"{API}/{uuid}/participations", {"invite": "nobody_at_all"}, headers=organiser.auth, status=404
+    )
+    assert "nobody_at_all" in unknown.json["error"]["message"]
+
+    page = browser(organiser).get(f"/events/{uuid}/participants")
+    page.forms["invite-form"]["username"] = stranger.username
+    page = page.forms["invite-form"].submit().follow()
+    assert f"@{stranger.username} now takes part" in page.text
