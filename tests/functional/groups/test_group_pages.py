@@ -154,3 +154,40 @@ def test_collections_for_servers(person, app):
     members = app.get(f"/@{group}/members", headers=headers).json
     assert members["totalItems"] == 0  # the administrators keep the count private
     assert app.get(f"/@{group}/discussions", headers=headers).json["orderedItems"] == []
+
+
+def test_the_settings_page_edits_the_group_and_its_images(person, browser, app):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 300), (20, 120, 60)).save(buffer, format="PNG")
+    owner, member = person("owner"), person("member")
+    group = make_group(owner)
+    add_member(group, owner, member)
+    browser(member).get(f"/@{group}/edit", status=403)
+    web = browser(owner)
+    form = next(f for f in web.get(f"/@{group}/edit").forms.values() if "summary" in f.fields)
+    form["name"] = "The ContribUtopists"
+    form["summary"] = "Fewer ads, more trees."
+    form["show_member_count"] = True
+    form["address_locality"] = "Lyon"
+    form["banner"] = ("banner.png", buffer.getvalue(), "image/png")
+    form.submit(status=302)
+    read = app.get(f"/api/v1/groups/{group}").json
+    assert (read["name"], read["summary"], read["member_count"]) == (
+        "The ContribUtopists",
+        "Fewer ads, more trees.",
+        2,
+    )
+    assert read["address"]["locality"] == "Lyon"
+    assert read["banner"].startswith("http://localhost/media/")
+    page = browser().get(f"/@{group}")
+    assert page.html.select_one("img.group-banner")["src"] == read["banner"]
+    assert "Lyon" in page.text
+    too_long = next(f for f in web.get(f"/@{group}/edit").forms.values() if "summary" in f.fields)
+    too_long["summary"] = "x" * 2001
+    refused = too_long.submit(status=422)
+    assert refused.html.select_one("#summary-error").text == "At most 2000 characters."
+    assert app.get(f"/api/v1/groups/{group}").json["summary"] == "Fewer ads, more trees."
