@@ -7,38 +7,25 @@ else the instance default. Times are shown in the account's time zone, else the 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from pyramid.config import Configurator
-from translationstring import TranslationString
+from pyramid.i18n import Localizer as PyramidLocalizer
+from pyramid.i18n import make_localizer
+from pyramid.interfaces import ILocalizer, ITranslationDirectories
 from pyramid.request import Request
+from translationstring import TranslationString
 
 from mobilizon.settings import LOCALES
 
 DOMAIN = "mobilizon"
 
 
-class Message(TranslationString):
-    """A translatable message whose mapping fills ``${name}`` and ``%(name)s`` placeholders.
-
-    Pyramid only knows ``${name}``; templates (newstyle gettext) use ``%(name)s``, and a message
-    shared by both doors must come out filled either way.
-    """
-
-    def interpolate(self, translated: str | None = None) -> str:
-        text = super().interpolate(translated)
-        if self.mapping and "%(" in text:
-            try:
-                return text % dict(self.mapping)
-            except (KeyError, ValueError, TypeError):
-                return text
-        return text
-
-
-def _(msgid: str, mapping: dict | None = None, default: str | None = None) -> Message:
-    """Mark ``msgid`` for translation in the ``mobilizon`` domain."""
-    return Message(msgid, domain=DOMAIN, default=default, mapping=mapping)
+def _(msgid: str, mapping: dict | None = None, default: str | None = None) -> TranslationString:
+    """Mark ``msgid`` for translation in the ``mobilizon`` domain (``${name}`` or ``%(name)s``)."""
+    return TranslationString(msgid, domain=DOMAIN, default=default, mapping=mapping)
 
 
 def negotiate_locale(request: Request) -> str:
@@ -76,8 +63,36 @@ def translate(request: Request, message: str, mapping: dict | None = None) -> st
     return request.localizer.translate(_(message, mapping=mapping))
 
 
+class Localizer(PyramidLocalizer):
+    """Pyramid's localizer, also filling ``%(name)s`` placeholders from the message's mapping.
+
+    Pyramid interpolates only when the text holds a ``$``; messages shared with templates use
+    ``%(name)s``, so they are filled here, whichever door shows them.
+    """
+
+    def translate(self, tstring: Any, domain: str | None = None, mapping: dict | None = None) -> str:
+        text = super().translate(tstring, domain=domain, mapping=mapping)
+        values = mapping or getattr(tstring, "mapping", None)
+        if values and "%(" in text:
+            try:
+                return text % dict(values)
+            except (KeyError, ValueError, TypeError):
+                return text
+        return text
+
+
+def register_localizers(registry: Any) -> None:
+    """Put our localizer in the registry for every locale, where ``request.localizer`` looks."""
+    directories = registry.queryUtility(ITranslationDirectories, default=[])
+    for locale in LOCALES:
+        made = make_localizer(locale, directories)
+        registry.registerUtility(Localizer(locale, made.translations), ILocalizer, name=locale)
+
+
 def includeme(config: Configurator) -> None:
     config.add_translation_dirs("mobilizon:locale")
+    # after every package and plugin has added its translation folders
+    config.action(None, register_localizers, args=(config.registry,), order=10_001)
     config.set_locale_negotiator(negotiate_locale)
     config.add_request_method(format_datetime, "format_datetime")
     config.add_request_method(format_date, "format_date")
