@@ -43,12 +43,15 @@ FEATURES = (
 
 def configure(settings: dict[str, Any]) -> Configurator:
     """Validate settings, load plugins and include every package; returns the Configurator."""
+    from mobilizon.federation import hooks as federation_hooks
     from mobilizon.plugins import build_plugin_manager
     from mobilizon.settings import normalize
 
     settings = normalize(settings)
     config = Configurator(settings=settings)
-    config.registry["plugins"] = build_plugin_manager(settings)
+    # core listeners are default plugins: federation hears every lifecycle event like a plugin
+    core_plugins = [("federation", federation_hooks)]
+    config.registry["plugins"] = build_plugin_manager(settings, core_plugins=core_plugins)
     for package in FRAMEWORK + FEATURES:
         config.include(package)
     config.include("mobilizon.plugins")

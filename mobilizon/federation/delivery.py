@@ -92,12 +92,13 @@ def queue_deliveries(
     activity: Mapping[str, Any],
     inboxes: Iterable[str | None],
     key_id: str,
-    private_key_pem: str,
+    private_key_pem: str | None = None,
 ) -> list[str]:
     """Queue one delivery job per distinct remote inbox, after the current transaction commits.
 
     ``request_or_ctx`` is a Pyramid request (``request.jobs``) or a running job's
-    ``JobContext``. Returns the inboxes queued.
+    ``JobContext``. Without ``private_key_pem`` the job loads the key of the local actor that
+    ``key_id`` names, so no private key sits in the queue. Returns the inboxes queued.
     """
     registry = request_or_ctx.registry
     targets = unique_inboxes(inboxes, registry.settings["mobilizon.base_url"])
@@ -117,7 +118,7 @@ def deliver(
     inbox_url: str,
     activity: Mapping[str, Any],
     key_id: str,
-    private_key_pem: str,
+    private_key_pem: str | None = None,
 ) -> None:
     """Deliver one activity to one inbox; raise ``DeliveryFailed`` when a retry may help."""
     domain = domain_of(inbox_url)
@@ -134,6 +135,11 @@ def deliver(
     if transport is None:
         log.error("no transport handles %s; %s dropped", inbox_url, activity.get("id"))
         return
+    if private_key_pem is None:
+        private_key_pem = _local_key(ctx.dbsession, key_id)
+        if private_key_pem is None:
+            log.error("no local key %s to sign %s; dropped", key_id, activity.get("id"))
+            return
     outcome = transport.deliver(inbox_url, activity, key_id=key_id, private_key_pem=private_key_pem)
     record_outcome(ctx.dbsession, domain, outcome, now)
     # commit now: the failure count must be kept although raising below aborts the transaction
@@ -144,6 +150,14 @@ def deliver(
     if outcome.retry:
         raise DeliveryFailed(f"{inbox_url}: {outcome.error or outcome.status}")
     log.warning("delivery to %s refused for good: %s", inbox_url, outcome.error or outcome.status)
+
+
+def _local_key(session: Session, key_id: str) -> str | None:
+    """The private key of the local actor that ``key_id`` (``<actor url>#main-key``) names."""
+    from mobilizon.identities.models import Actor
+
+    owner = key_id.split("#", 1)[0]
+    return session.scalar(select(Actor.private_key).where(Actor.url == owner, Actor.domain.is_(None)))
 
 
 def _skip_reason(instance: Instance | None, now: datetime) -> str:
