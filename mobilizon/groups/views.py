@@ -42,17 +42,8 @@ def text(request: Request, name: str) -> str:
 
 
 def translate(request: Request, message: Any) -> str:
-    """A message in the viewer's language with its ``%(name)s`` values filled in (Pyramid's
-    localizer fills only ``${name}``).
-    """
-    text = request.localizer.translate(message)
-    mapping = getattr(message, "mapping", None)
-    if mapping and "%(" in text:
-        try:
-            return text % mapping
-        except (KeyError, ValueError, TypeError):
-            return text
-    return text
+    """A message in the viewer's language (the localizer fills its placeholders)."""
+    return request.localizer.translate(message)
 
 
 def flash(request: Request, message: Any, queue: str = "") -> None:

@@ -3,8 +3,6 @@ else's invitation, a moderator promoting to administrator."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.functional.groups.conftest import add_member, make_group
 
 
@@ -52,10 +50,6 @@ def test_inviting_a_handle_that_does_not_exist_says_so(person):
     owner.post(f"/groups/{group}/invitations", {"handle": other_group}, status=422)
 
 
-@pytest.mark.xfail(
-    reason="core: Pyramid's localizer fills ${name}, not the %(name)s our messages use (mobilizon/i18n.py)",
-    strict=False,
-)
 def test_the_unknown_handle_is_named_in_the_message(person):
     owner = person("owner")
     group = make_group(owner)
