@@ -12,10 +12,10 @@ import uuid as uuid_module
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from mobilizon.errors import Conflict, Forbidden, Invalid, NotFound
-from mobilizon.events.models import Comment, Event
+from mobilizon.events.models import Comment, Event, light_actor
 from mobilizon.events.sanitize import clean_html
 from mobilizon.events.services import (
     acting_profile,
@@ -71,7 +71,12 @@ def visible_comments(
     total = dbsession.scalar(select(func.count(Comment.id)).where(*where)) or 0
     thread = func.coalesce(Comment.origin_id, Comment.id)
     rows = dbsession.scalars(
-        select(Comment).where(*where).order_by(thread, Comment.id).offset(offset).limit(limit)
+        select(Comment)
+        .where(*where)
+        .order_by(thread, Comment.id)
+        .offset(offset)
+        .limit(limit)
+        .options(joinedload(Comment.actor).options(*light_actor()))
     )
     return list(rows), total
 

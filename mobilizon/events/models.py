@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from mobilizon.models.meta import Base, Timestamped, new_uuid, utcnow
 
@@ -58,6 +58,15 @@ CATEGORIES = (
     "THEATRE",
     "MEETING",
 )
+
+
+def light_actor() -> Any:
+    """Loader options for lists of profiles: their keys and bio are not needed to show a name."""
+    from mobilizon.identities.models import Actor
+
+    return defer(Actor.public_key), defer(Actor.private_key), defer(Actor.summary)
+
+
 ROLES = ("creator", "moderator", "participant", "not_approved", "not_confirmed", "rejected")
 # who takes a seat (the creator organises and does not count against the capacity)
 SEATED_ROLES = ("participant", "moderator")

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -86,18 +87,41 @@ def parse_uuid(value: str | None) -> uuid_module.UUID | None:
 # --- who may see and do what ------------------------------------------------------------------
 
 
+_MEMO = "events.account_participations"
+
+
+def _memo(dbsession: Session) -> dict[tuple[int, int], list[Participant]]:
+    """Answers of ``account_participations`` for this session, forgotten at every flush or
+    rollback: a page asks "is this account in?" several times (can it see, manage, get the
+    online address...) and the answer only changes when something is written.
+    """
+    memo = dbsession.info.get(_MEMO)
+    if memo is None:
+        memo = dbsession.info[_MEMO] = {}
+
+        def forget(session: Session, *_args: Any) -> None:
+            session.info[_MEMO].clear()
+
+        sqlalchemy_event.listen(dbsession, "after_flush", forget)
+        sqlalchemy_event.listen(dbsession, "after_soft_rollback", forget)
+    return memo
+
+
 def account_participations(dbsession: Session, user: Any, event: Event) -> list[Participant]:
     """The participations of the account's profiles in the event (one per profile at most)."""
-    if user is None:
+    if user is None or event.id is None:
         return []
-    return list(
-        dbsession.scalars(
+    memo = _memo(dbsession)
+    key = (user.id, event.id)
+    if key not in memo:
+        rows = dbsession.scalars(
             select(Participant)
             .join(Actor, Participant.actor_id == Actor.id)
             .where(Participant.event_id == event.id, Actor.user_id == user.id)
             .order_by(Participant.id)
         )
-    )
+        memo[key] = list(rows)
+    return list(memo[key])
 
 
 def is_organiser(user: Any, event: Event) -> bool:
