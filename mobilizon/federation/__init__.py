@@ -24,6 +24,7 @@ def _flag(value: object) -> bool:
 def includeme(config: Configurator) -> None:
     from mobilizon.federation import delivery, incoming, outbox  # noqa: F401 (declare the jobs)
     from mobilizon.federation.http import GuardedClient
+    from mobilizon.federation.pages import RemoteHandlePredicate
     from mobilizon.federation.views import ActivityPubPredicate
 
     settings = config.get_settings()
@@ -33,6 +34,7 @@ def includeme(config: Configurator) -> None:
     config.registry["http_client"] = GuardedClient.from_settings(settings)
     config.registry["transports"] = delivery.collect_transports(config.registry["plugins"], settings)
     config.add_view_predicate("activitypub", ActivityPubPredicate)
+    config.add_view_predicate("remote_handle", RemoteHandlePredicate)
 
     config.add_route("federation_inbox", "/inbox")
     config.add_route("federation_relay", "/relay")
@@ -60,3 +62,5 @@ def includeme(config: Configurator) -> None:
         f"{API_PREFIX}/admin/instances/{{domain}}/{{action:follow|accept|reject|unfollow|block|unblock}}",
     )
     config.scan(".views")
+    config.scan(".pages")
+    config.scan(".api")

@@ -32,16 +32,45 @@ def lifecycle_event(event: LifecycleEvent, registry: Registry) -> None:
 
 @hookimpl(trylast=True)
 def render_page_slot(slot: str, context: Mapping[str, Any], locale: str) -> str | None:
-    if slot != "event.sidebar":
-        return None
     request = get_current_request()
-    url = context.get("url")
-    if request is None or not isinstance(url, str):
+    if request is None or "mobilizon.base_url" not in request.registry.settings:
         return None
-    base_url = request.registry.settings["mobilizon.base_url"]
+    if slot == "head":
+        return f'<link rel="stylesheet" href="{escape(request.theme_static_url("css/federation.css"))}">'
+    if slot == "header":
+        return _search_bar(request)
+    if slot == "event.sidebar":
+        return _origin_note(request, context.get("url"))
+    if slot == "about.bottom":
+        return _blocked_note(request)
+    return None
+
+
+def _search_bar(request: Any) -> str:
+    """The search bar on every page: words, or an address on another instance to look up."""
+    label = request.localizer.translate(_("Search events, or paste an address from another instance"))
+    button = request.localizer.translate(_("Search"))
+    action = request.route_url("federation_search")
+    query = (
+        request.GET.get("q", "")
+        if request.matched_route and request.matched_route.name == "federation_search"
+        else ""
+    )
+    return (
+        f'<form class="container header-search" method="get" action="{escape(action)}" role="search">'
+        f'<label for="header-search-q">{escape(label)}</label>'
+        f'<input id="header-search-q" type="search" name="q" value="{escape(query[:200])}">'
+        f'<button type="submit">{escape(button)}</button></form>'
+    )
+
+
+def _origin_note(request: Any, url: Any) -> str | None:
+    """Readers of a remote event see where it comes from, with a link to its own page."""
     from mobilizon.federation.signatures import same_origin
 
-    if same_origin(url, base_url) or not url.startswith(("https://", "http://")):
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    if same_origin(url, request.registry.settings["mobilizon.base_url"]):
         return None
     host = urlsplit(url).netloc
     note = request.localizer.translate(_("This event comes from ${host}.", mapping={"host": host}))
@@ -50,3 +79,16 @@ def render_page_slot(slot: str, context: Mapping[str, Any], locale: str) -> str 
         f'<p class="federated-origin">{escape(note)} '
         f'<a href="{escape(url)}" rel="nofollow noopener">{escape(link)}</a></p>'
     )
+
+
+def _blocked_note(request: Any) -> str | None:
+    """The about page says how many domains this instance refuses to federate with."""
+    from mobilizon.federation.instances import blocked_count
+
+    count = blocked_count(request.dbsession)
+    if not count:
+        return None
+    text = request.localizer.translate(
+        _("Domains this instance does not federate with: ${count}", mapping={"count": count})
+    )
+    return f'<p class="federation-blocked">{escape(text)}</p>'

@@ -158,13 +158,28 @@ def split_handle(handle: str | None) -> tuple[str, str]:
     return name.strip(), domain.strip().lower()
 
 
+def _known_remote_profile(dbsession: Session, name: str, domain: str) -> Actor | None:
+    """A profile of another instance that this one already knows (looked up or met before)."""
+    return dbsession.scalar(
+        select(Actor).where(
+            func.lower(Actor.preferred_username) == name.lower(),
+            Actor.domain == domain,
+            Actor.type == "Person",
+            Actor.suspended.is_(False),
+        )
+    )
+
+
 def invitee(dbsession: Session, settings: Mapping[str, Any], handle: str) -> Actor:
     """The profile a moderator wants to invite, or a message they can act on."""
     name, domain = split_handle(handle)
     if domain and domain != local_host(settings["mobilizon.base_url"]):
+        remote = _known_remote_profile(dbsession, name, domain)
+        if remote is not None:
+            return remote  # federation sends it the invitation
         raise Invalid(
-            _("Inviting people from other instances is not possible yet; invite a profile of this instance."),
-            fields={"handle": _("Give the username of a profile of this instance.")},
+            _("This profile of another instance is not known here yet: look it up with the search first."),
+            fields={"handle": _("Look this profile up with the search first.")},
             code="remote_handle",
         )
     actor = find_profile_by_handle(dbsession, settings, handle)

@@ -34,15 +34,21 @@ def about(request: Request) -> dict[str, Any]:
 
 @view_config(route_name="nodeinfo_discovery", renderer="json")
 def nodeinfo_discovery(request: Request) -> dict[str, Any]:
-    return {
-        "links": [
-            {
-                "rel": f"http://nodeinfo.diaspora.software/ns/schema/{version}",
-                "href": request.route_url("nodeinfo", version=version),
-            }
-            for version in sorted(NODEINFO_SCHEMAS)
-        ]
-    }
+    links = [
+        {
+            "rel": f"http://nodeinfo.diaspora.software/ns/schema/{version}",
+            "href": request.route_url("nodeinfo", version=version),
+        }
+        for version in sorted(NODEINFO_SCHEMAS)
+    ]
+    # FEP-2677: where other instances find our Application actor to follow this instance
+    links.append(
+        {
+            "rel": "https://www.w3.org/ns/activitystreams#Application",
+            "href": request.route_url("federation_relay"),
+        }
+    )
+    return {"links": links}
 
 
 @view_config(route_name="nodeinfo", renderer="json")
