@@ -77,7 +77,9 @@ def _load(pm: pluggy.PluginManager, entry_point: EntryPoint) -> None:
     try:
         pm.register(plugin, name=name)
     except Exception as error:  # noqa: BLE001 (pluggy validation errors, wrong signatures, ...)
-        raise PluginError(f"plugin {name}: could not be registered: {type(error).__name__}: {error}") from error
+        raise PluginError(
+            f"plugin {name}: could not be registered: {type(error).__name__}: {error}"
+        ) from error
 
 
 def describe(pm: pluggy.PluginManager, settings: Mapping[str, Any]) -> list[PluginInfo]:

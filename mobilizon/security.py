@@ -125,7 +125,9 @@ class SecurityPolicy:
         return []
 
 
-def security_headers_tween_factory(handler: Callable[[Request], Response], registry: Any) -> Callable[[Request], Response]:
+def security_headers_tween_factory(
+    handler: Callable[[Request], Response], registry: Any
+) -> Callable[[Request], Response]:
     https = registry.settings["mobilizon.base_url"].startswith("https://")
 
     def tween(request: Request) -> Response:

@@ -57,7 +57,9 @@ def available_themes(settings: Mapping[str, Any], pm: Any) -> dict[str, Theme]:
 def theme_chain(name: str, themes: Mapping[str, Theme]) -> list[Theme]:
     """The chosen theme followed by its parents, ending with the default theme."""
     if name not in themes:
-        raise SettingsError("mobilizon.theme", f"{name!r} is not an installed theme (installed: {', '.join(sorted(themes))})")
+        raise SettingsError(
+            "mobilizon.theme", f"{name!r} is not an installed theme (installed: {', '.join(sorted(themes))})"
+        )
     if DEFAULT not in themes:
         raise SettingsError("mobilizon.themes_dir", "the default theme is missing")
     chain: list[Theme] = []
@@ -65,7 +67,9 @@ def theme_chain(name: str, themes: Mapping[str, Theme]) -> list[Theme]:
     while current and current not in [t.name for t in chain]:
         theme = themes.get(current)
         if theme is None:
-            raise SettingsError("mobilizon.theme", f"theme {chain[-1].name!r} names a missing parent {current!r}")
+            raise SettingsError(
+                "mobilizon.theme", f"theme {chain[-1].name!r} names a missing parent {current!r}"
+            )
         chain.append(theme)
         current = theme.parent or None
     if chain[-1].name != DEFAULT:
@@ -108,9 +112,7 @@ def includeme(config: Configurator) -> None:
     for theme in chain:
         config.add_jinja2_search_path(str(theme.templates), name=".jinja2")
         if theme.static.is_dir():
-            config.add_static_view(
-                f"static/{theme.name}", str(theme.static), cache_max_age=3600
-            )
+            config.add_static_view(f"static/{theme.name}", str(theme.static), cache_max_age=3600)
     for answer in pm.hook.register_templates(settings=settings):
         for folder in answer or ():
             config.add_jinja2_search_path(str(folder), name=".jinja2")

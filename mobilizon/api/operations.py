@@ -109,8 +109,10 @@ def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
 
 
 def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
-    data = {key: request.GET.getall(key) if len(request.GET.getall(key)) > 1 else value
-            for key, value in request.GET.items()}
+    data = {
+        key: request.GET.getall(key) if len(request.GET.getall(key)) > 1 else value
+        for key, value in request.GET.items()
+    }
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -146,10 +148,18 @@ def operation(
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
         OPERATIONS.append(
             Operation(
-                route_name=route_name, method=method, summary=summary,
+                route_name=route_name,
+                method=method,
+                summary=summary,
                 description=description or (function.__doc__ or "").strip(),
-                body=body, query=query, response=response, status=status, auth=auth,
-                errors=tuple(errors), tags=tuple(tags), function_name=function.__qualname__,
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                auth=auth,
+                errors=tuple(errors),
+                tags=tuple(tags),
+                function_name=function.__qualname__,
             )
         )
 

@@ -87,7 +87,11 @@ def build_document(request: Request) -> dict[str, Any]:
         if op.response is not None and op.status != 204:
             success["content"] = {"application/json": {"schema": _schema_ref(op.response, components)}}
         entry["responses"][str(op.status)] = success
-        errors = set(op.errors) | ({400, 422} if op.body or op.query else set()) | ({401} if op.auth is True else set())
+        errors = (
+            set(op.errors)
+            | ({400, 422} if op.body or op.query else set())
+            | ({401} if op.auth is True else set())
+        )
         for code in sorted(errors):
             entry["responses"][str(code)] = {
                 "description": CODES.get(code, "error"),

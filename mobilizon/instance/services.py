@@ -99,7 +99,9 @@ def usage(dbsession: Session, counters: Mapping[str, UsageCounter]) -> dict[str,
     return result
 
 
-def nodeinfo(dbsession: Session, settings: Mapping[str, Any], counters: Mapping[str, UsageCounter]) -> dict[str, Any]:
+def nodeinfo(
+    dbsession: Session, settings: Mapping[str, Any], counters: Mapping[str, UsageCounter]
+) -> dict[str, Any]:
     info = instance_info(dbsession, settings)
     return {
         "version": "2.1",

@@ -21,8 +21,15 @@ def test_pages_are_french_with_accept_language(app):
 
 def test_about_page_lists_what_a_visitor_needs(app):
     page = app.get("/about")
-    for expected in ("Contact", "admin@example.org", "Rules", "Terms of use", "Federation policy",
-                     "Registrations", "Administrators"):
+    for expected in (
+        "Contact",
+        "admin@example.org",
+        "Rules",
+        "Terms of use",
+        "Federation policy",
+        "Registrations",
+        "Administrators",
+    ):
         assert expected in page.text
 
 
