@@ -98,8 +98,23 @@ def instance_actor(dbsession: Session, settings: Mapping[str, Any]) -> Actor:
         },
     )
     actor = dbsession.scalar(select(Actor).where(Actor.url == url))
-    if actor is None:  # a local actor already holds the name: refuse loudly rather than guess
+    if actor is None:
+        actor = _moved_instance_actor(dbsession, settings)
+    return actor
+
+
+def _moved_instance_actor(dbsession: Session, settings: Mapping[str, Any]) -> Actor:
+    """The instance actor made under another base URL (the instance moved): it follows."""
+    actor = dbsession.scalar(
+        select(Actor).where(Actor.preferred_username == RELAY_USERNAME, Actor.domain.is_(None))
+    )
+    if actor is None or actor.type != "Application":  # refuse loudly rather than guess
         raise RuntimeError("the username 'relay' is taken by another actor; the instance actor needs it")
+    url = instance_actor_url(settings)
+    actor.url, actor.inbox_url, actor.outbox_url = url, f"{url}/inbox", f"{url}/outbox"
+    actor.followers_url = f"{url}/followers"
+    actor.shared_inbox_url = f"{settings['mobilizon.base_url']}/inbox"
+    dbsession.flush()
     return actor
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from mobilizon.errors import ServiceError
 from mobilizon.federation import follows, instances
 from mobilizon.federation.actors import split_handle
-from mobilizon.federation.resolve import looks_remote, resolve
+from mobilizon.federation.resolve import actor_page, looks_remote, resolve
 from mobilizon.i18n import _
 from mobilizon.identities.activitypub import wants_activity_json
 from mobilizon.identities.models import Actor
@@ -170,7 +170,6 @@ def remote_actor_action(request: Request) -> Response:
     profile = request.current_profile
     if actor is None or actor.local or actor.suspended or actor.type != "Group" or profile is None:
         raise HTTPNotFound()
-    handle = f"{actor.preferred_username}@{actor.domain}"
     if request.matchdict["action"] == "follow":
         follows.follow(request, profile, actor)
         name = {"name": actor.display_name}
@@ -180,7 +179,7 @@ def remote_actor_action(request: Request) -> Response:
         _flash(request, _("You no longer follow ${name}.", mapping={"name": actor.display_name}))
     else:
         raise HTTPNotFound()
-    return HTTPFound(request.route_url("actor", username=handle))
+    return HTTPFound(actor_page(request, actor))
 
 
 @view_config(route_name="federation_invitation", request_method="POST")
@@ -197,7 +196,7 @@ def invitation(request: Request) -> Response:
         _flash(request, _("Welcome! You are now a member of ${name}.", mapping={"name": group.display_name}))
     else:
         _flash(request, _("You declined the invitation."))
-    return HTTPFound(request.route_url("actor", username=f"{group.preferred_username}@{group.domain}"))
+    return HTTPFound(actor_page(request, group))
 
 
 # --- administrators -------------------------------------------------------------------------------

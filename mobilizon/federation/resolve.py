@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -69,8 +70,14 @@ def _actor(ctx: Any, actor: Actor) -> Found:
     from mobilizon.identities.webfinger import local_host
 
     handle = actor.handle(local_host(ctx.registry.settings["mobilizon.base_url"]))
-    page = ctx.route_url("actor", username=actor.preferred_username if actor.local else handle)
+    page = actor.url if actor.local else actor_page(ctx, actor)
     return Found(actor.type.lower(), actor.url, actor.local, page, actor.display_name, handle=handle)
+
+
+def actor_page(ctx: Any, actor: Actor) -> str:
+    """Our page of a remote actor: ``/@name@domain``."""
+    handle = quote(f"{actor.preferred_username}@{actor.domain}", safe="@:")
+    return f"{ctx.registry.settings['mobilizon.base_url']}/@{handle}"
 
 
 def _not_found(detail: str) -> NotFound:

@@ -8,6 +8,7 @@ Mobilizon pages them (``OrderedCollection`` with ``first``, pages of 10 with ``n
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable
@@ -141,6 +142,7 @@ def relay(request: Request) -> Response:
 @view_config(route_name="federation_actor_inbox", request_method="POST", require_csrf=False)
 @view_config(route_name="federation_relay_inbox", request_method="POST", require_csrf=False)
 def inbox_view(request: Request) -> Response:
+    request.add_finished_callback(_close_body)
     if "username" in request.matchdict and _actor(request) is None:
         return not_found()
     cap = int(request.registry.settings.get("mobilizon.federation.max_inbox_bytes") or inbox.MAX_BODY_BYTES)
@@ -162,6 +164,13 @@ def inbox_view(request: Request) -> Response:
         "inbox %s accepted %s%s", request.path, accepted.activity_id, " (again)" if accepted.duplicate else ""
     )
     return ap_response({"accepted": accepted.activity_id}, 202)
+
+
+def _close_body(request: Request) -> None:
+    """Close the temporary file a large body was spooled to (the inbox never asks for a retry)."""
+    body = request.environ.get("wsgi.input")
+    if isinstance(body, io.BufferedRandom):
+        body.close()
 
 
 def _body(request: Request, cap: int) -> bytes:

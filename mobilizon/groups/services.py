@@ -143,10 +143,14 @@ def acting_profile(
 
 
 def find_profile_by_handle(dbsession: Session, settings: Mapping[str, Any], handle: str) -> Actor | None:
-    """A local profile from ``name``, ``@name`` or ``name@this-host``; None when there is none."""
+    """A local profile from ``name``, ``@name`` or ``name@this-host``, or a profile of another
+    instance this one knows (``name@other-host``); None when there is none.
+    """
     name, domain = split_handle(handle)
-    if not name or (domain and domain != local_host(settings["mobilizon.base_url"])):
+    if not name:
         return None
+    if domain and domain != local_host(settings["mobilizon.base_url"]):
+        return _known_remote_profile(dbsession, name, domain)
     actor = identities.find_local_actor(dbsession, name, type="Person")
     if actor is None or actor.deleted or actor.suspended:
         return None
@@ -176,7 +180,7 @@ def invitee(dbsession: Session, settings: Mapping[str, Any], handle: str) -> Act
     if domain and domain != local_host(settings["mobilizon.base_url"]):
         remote = _known_remote_profile(dbsession, name, domain)
         if remote is not None:
-            return remote  # federation sends it the invitation
+            return remote  # the federation listener sends it the invitation
         raise Invalid(
             _("This profile of another instance is not known here yet: look it up with the search first."),
             fields={"handle": _("Look this profile up with the search first.")},

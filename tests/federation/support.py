@@ -23,6 +23,7 @@ from mobilizon.accounts.models import AuthToken, User
 from mobilizon.db import tm_session
 from mobilizon.federation.http import FetchFailed, JsonDocument
 from mobilizon.federation.signatures import sign_request
+from mobilizon.hookspecs import Delivery
 from mobilizon.identities.services import create_profile
 from mobilizon.models.meta import utcnow
 from mobilizon.security import hash_token
@@ -121,6 +122,14 @@ def committed(registry: Any, work: Callable[[Any], Any]) -> Any:
         return work(session)
 
 
+def committed_job(registry: Any, work: Callable[[JobContext], Any]) -> Any:
+    """Run ``work(ctx)`` as a job would: its own transaction, committed, then its jobs queued."""
+    manager = transaction.TransactionManager(explicit=True)
+    with manager:
+        session = tm_session(registry["dbsession_factory"], manager)
+        return work(JobContext(registry, manager, session))
+
+
 @dataclass
 class Person:
     email: str
@@ -189,3 +198,23 @@ def signed_headers(
 
 def dumps(document: Mapping[str, Any]) -> bytes:
     return json.dumps(document).encode()
+
+
+@dataclass
+class Recorder:
+    """A transport that keeps what it was given."""
+
+    sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    name: str = "recorder"
+    schemes: tuple[str, ...] = ("https", "http")
+
+    def deliver(self, inbox_url: str, activity: Any, *, key_id: str, private_key_pem: str) -> Delivery:
+        assert "BEGIN PRIVATE KEY" in private_key_pem  # loaded by the job from the actor, not queued
+        self.sent.append((inbox_url, dict(activity)))
+        return Delivery(ok=True, status=202)
+
+    def of(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        return [(inbox, activity) for inbox, activity in self.sent if activity["type"] == kind]
+
+    def clear(self) -> None:
+        self.sent.clear()

@@ -224,10 +224,10 @@ def test_join_of_a_restricted_event_waits_and_of_a_full_one_is_rejected(registry
 def test_mobilizon_invite_of_a_group_on_another_origin_is_ignored(registry):
     payload = load("mobilizon-invite-activity.json")
     with world(registry) as ctx:
-        profile(ctx, "someuser")
+        someuser = profile(ctx, "someuser")
         outcome = run(ctx, payload)
         assert outcome.status == "ignored" and "not on the origin" in outcome.reason
-        assert ctx.dbsession.scalar(select(Member.id)) is None
+        assert ctx.dbsession.scalar(select(Member.id).where(Member.actor_id == someuser.id)) is None
 
 
 def test_invite_from_a_remote_group_waits_for_our_profile(registry):
@@ -265,10 +265,11 @@ def test_members_collection_is_not_an_activity(registry):
     ],
 )
 def test_mastodon_notes_that_answer_nothing_here_are_ignored(registry, name):
+    payload = load(name)
     with world(registry) as ctx:
-        outcome = run(ctx, load(name))
+        outcome = run(ctx, payload)
         assert outcome.status == "ignored" and "does not answer" in outcome.reason
-        assert ctx.dbsession.scalar(select(Comment.id)) is None
+        assert ctx.dbsession.scalar(select(Comment.id).where(Comment.url == payload["object"]["id"])) is None
 
 
 def test_mastodon_reply_to_our_event_becomes_a_comment(registry):
@@ -299,7 +300,7 @@ def test_private_mastodon_reply_is_never_a_public_comment(registry):
         payload["object"]["inReplyTo"] = event.url
         outcome = run(ctx, payload)
         assert outcome.status == "ignored" and "not addressed to the public" in outcome.reason
-        assert ctx.dbsession.scalar(select(Comment.id)) is None
+        assert ctx.dbsession.scalar(select(Comment.id).where(Comment.event_id == event.id)) is None
 
 
 @pytest.mark.parametrize(
