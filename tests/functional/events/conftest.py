@@ -40,6 +40,20 @@ def browser(app: TestApp) -> Callable[..., TestApp]:
 
 
 @pytest.fixture
+def other_app(make_app: Callable[..., TestApp]) -> Iterator[Callable[..., TestApp]]:
+    """A second app on the same database with other settings; its connections closed after."""
+    made: list[TestApp] = []
+
+    def factory(**settings: Any) -> TestApp:
+        made.append(make_app(**settings))
+        return made[-1]
+
+    yield factory
+    for app in made:
+        app.app.registry["db_engine"].dispose()
+
+
+@pytest.fixture
 def create_event(app: TestApp) -> Callable[..., dict[str, Any]]:
     """POST an event as ``who``; returns the API's answer."""
 

@@ -165,12 +165,12 @@ class DownGeocoder:
         raise GeocodingError("connection refused")
 
 
-def test_when_the_geocoder_is_down_the_event_is_saved_without_coordinates(app, make_app):
+def test_when_the_geocoder_is_down_the_event_is_saved_without_coordinates(app, other_app):
     from webtest import TestApp
 
     from .events_helpers import sign_in
 
-    broken = make_app()
+    broken = other_app()
     broken.app.registry["geocoder"] = DownGeocoder()
     client = sign_in(
         TestApp(broken.app, extra_environ={"HTTP_HOST": "localhost"}), new_person(app, "benedict")

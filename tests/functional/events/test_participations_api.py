@@ -224,14 +224,14 @@ def test_joining_again_with_the_same_email_reveals_nothing(app, mail_dir, create
     assert len([p for p in rows if p["email"] == email]) == 1
 
 
-def test_anonymous_participation_needs_the_event_and_the_instance_to_allow_it(app, make_app, create_event):
+def test_anonymous_participation_needs_the_event_and_the_instance_to_allow_it(app, other_app, create_event):
     organiser = new_person(app, "organiser")
     closed = create_event(organiser)["uuid"]
     response = app.post_json(f"{API}/{closed}/participations", {"email": "a@example.org"}, status=403).json
     assert response["error"]["code"] == "anonymous_not_allowed"
 
     open_ = create_event(organiser, options={"anonymous_participation": True})["uuid"]
-    strict = make_app(**{"mobilizon.anonymous_participation": "false"})
+    strict = other_app(**{"mobilizon.anonymous_participation": "false"})
     response = strict.post_json(f"{API}/{open_}/participations", {"email": "a@example.org"}, status=403).json
     assert response["error"]["code"] == "anonymous_not_allowed"
 
