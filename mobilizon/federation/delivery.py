@@ -142,11 +142,11 @@ def deliver(
             return
     outcome = transport.deliver(inbox_url, activity, key_id=key_id, private_key_pem=private_key_pem)
     record_outcome(ctx.dbsession, domain, outcome, now)
+    if outcome.ok:
+        return  # the job's own commit keeps the instance's health
     # commit now: the failure count must be kept although raising below aborts the transaction
     ctx.tm.commit()
     ctx.tm.begin()
-    if outcome.ok:
-        return
     if outcome.retry:
         raise DeliveryFailed(f"{inbox_url}: {outcome.error or outcome.status}")
     log.warning("delivery to %s refused for good: %s", inbox_url, outcome.error or outcome.status)

@@ -156,9 +156,6 @@ def object_url(activity: Mapping[str, Any]) -> str | None:
 def store(ctx: Any, activity: dict[str, Any]) -> Accepted:
     """Store the activity once; ``duplicate`` when its id was already there."""
     ap_id = activity["id"][:2000]
-    existing = ctx.dbsession.scalar(select(Activity.id).where(Activity.ap_id == ap_id))
-    if existing is not None:
-        return Accepted(ap_id, existing, True)
     values = {
         "ap_id": ap_id,
         "direction": "in",
