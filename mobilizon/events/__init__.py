@@ -22,6 +22,32 @@ def _counters(config: Configurator) -> None:
     config.add_usage_counter("localComments", count_local_comments)
 
 
+# anonymous joins send mail to any address typed in: a per-client, per-address and per-event cap
+ANONYMOUS_JOIN_LIMITS = {"ip": "10/hour;30/day", "email": "5/hour;10/day", "event": "200/hour"}
+
+
+def _anonymous_join_limiter(config: Configurator) -> None:
+    """Its own limiter over the platform's counters store (``mobilizon.ratelimit.storage``);
+    each limit is a setting, ``mobilizon.ratelimit.anonymous_join.<ip|email|event>``.
+    """
+    from limits import parse_many
+
+    from mobilizon.ratelimit import STORAGE_SETTING, RateLimiter
+    from mobilizon.settings import SettingsError
+
+    settings = config.get_settings()
+    limits = {}
+    for scope, default in ANONYMOUS_JOIN_LIMITS.items():
+        name = f"mobilizon.ratelimit.anonymous_join.{scope}"
+        text = str(settings.get(name, default)).strip()
+        try:
+            limits[f"anonymous_join.{scope}"] = list(parse_many(text)) if text not in ("", "0") else []
+        except ValueError:
+            raise SettingsError(name, f"{text!r} is not a rate limit such as 10/hour") from None
+    storage = str(settings.get(STORAGE_SETTING) or "memory://").strip()
+    config.registry["events.ratelimiter"] = RateLimiter(storage, limits)
+
+
 def includeme(config: Configurator) -> None:
     from mobilizon import lifecycle as _lifecycle  # noqa: F401 (declares the lifecycle job)
 
@@ -59,6 +85,7 @@ def includeme(config: Configurator) -> None:
     config.add_route("api_event_comments", f"{API_PREFIX}/events/{UUID}/comments")
     config.add_route("api_comment", f"{API_PREFIX}/comments/{UUID}")
 
+    _anonymous_join_limiter(config)
     config.scan(".api")
     config.scan(".views")
     config.scan(".participant_views")

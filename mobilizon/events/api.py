@@ -33,6 +33,7 @@ from mobilizon.events.schemas import (
 from mobilizon.i18n import _, viewer_timezone
 from mobilizon.identities.media import MAX_UPLOAD_BYTES
 from mobilizon.identities.webfinger import local_host
+from mobilizon.ratelimit import client_address
 
 TAGS = ("events",)
 
@@ -321,7 +322,7 @@ def list_participations(request: Request) -> Page[ParticipationOut]:
     response=ParticipationOut,
     status=201,
     auth="optional",
-    errors=(401, 403, 404, 409),
+    errors=(401, 403, 404, 409, 429),
     tags=TAGS,
 )
 def join_event(request: Request, body: JoinIn) -> Any:
@@ -338,8 +339,9 @@ def join_event(request: Request, body: JoinIn) -> Any:
         participant = participations.invite(request, request.user, uuid, body.invite)
         return participation_out(request, participant, manager=True)
     if body.email is not None:
+        locale = body.locale or request.locale_name
         participations.join_anonymously(
-            request, uuid, body.email, body.message, body.locale or request.locale_name
+            request, uuid, body.email, body.message, locale, client=client_address(request)
         )
         answer = AnonymousJoinOut(
             message=request.localizer.translate(

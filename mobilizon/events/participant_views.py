@@ -20,6 +20,7 @@ from mobilizon.events.models import ROLES
 from mobilizon.events.views import flash, form_error, page_number, page_values, pagination, render
 from mobilizon.i18n import _
 from mobilizon.identities.views import signed_in_user
+from mobilizon.ratelimit import client_address
 
 PER_PAGE = 50
 
@@ -34,7 +35,9 @@ def join(request: Request) -> Response:
         if request.user is None:
             if not email:
                 signed_in_user(request)  # asks to sign in, unless an email was given
-            participations.join_anonymously(request, uuid, email, message, request.locale_name)
+            participations.join_anonymously(
+                request, uuid, email, message, request.locale_name, client=client_address(request)
+            )
             event = services.get_event(request.dbsession, None, uuid)
             return render(request, "events/check_mailbox.jinja2", {"event": event, "email": email})
         participant = participations.join(

@@ -232,12 +232,18 @@ def _new_tokens(participant: Participant) -> tuple[str, str]:
 
 
 def join_anonymously(
-    ctx: Any, event_uuid: Any, email: str, message: str | None = None, locale: str | None = None
+    ctx: Any,
+    event_uuid: Any,
+    email: str,
+    message: str | None = None,
+    locale: str | None = None,
+    client: str | None = None,
 ) -> None:
     """Ask for a seat with an email only: a confirmation link goes to that address.
 
     The answer never says whether the address had already joined: an unconfirmed one gets a
-    fresh link, a confirmed one a reminder with its cancellation link.
+    fresh link, a confirmed one a reminder with its cancellation link. ``client`` is the
+    requester's address, for the rate limits.
     """
     from mobilizon.accounts.services import normalize_email
 
@@ -245,6 +251,10 @@ def join_anonymously(
     event = get_event(dbsession, None, event_uuid)
     _check_anonymous(ctx, event)
     address = normalize_email(email)
+    limiter = ctx.registry.get("events.ratelimiter")
+    if limiter is not None:
+        # every attempt mails someone: capped per client, per address and per event
+        limiter.hit("anonymous_join", ip=client, email=address, event=str(event.id))
     check_joinable(event)
     lock_event(dbsession, event)
     existing = dbsession.scalar(

@@ -472,7 +472,10 @@ def share_mastodon(request: Request) -> Response:
     instance = (request.GET.get("instance") or "").strip().lower()
     instance = re.sub(r"^https?://", "", instance).strip("/").lstrip("@").split("@")[-1]
     values = {"event": event, "instance": instance, "error": ""}
-    if "instance" in request.GET:
+    # only our own form sends people away; a link from elsewhere shows the form first, so this
+    # page cannot serve as a redirector for other sites' links
+    same_site = request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    if "instance" in request.GET and same_site:
         if _DOMAIN.match(instance):
             text = f"{event.title}\n{event.url}"
             return HTTPFound(f"https://{instance}/share?" + urlencode({"text": text}))

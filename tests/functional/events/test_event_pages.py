@@ -338,6 +338,14 @@ def test_share_on_mastodon_asks_for_the_instance(app, browser):
         f"/events/{uuid}/share/mastodon", params={"instance": "javascript:alert(1)"}, status=422
     )
     assert "address of your instance" in bad.text
+    # a link from another site does not bounce people anywhere: it shows our form first
+    foreign = visitor.get(
+        f"/events/{uuid}/share/mastodon",
+        params={"instance": "evil.example"},
+        headers={"Sec-Fetch-Site": "cross-site"},
+        status=200,
+    )
+    assert foreign.forms["mastodon-share"]["instance"].value == "evil.example"
 
 
 def test_times_in_the_event_zone_and_the_viewers(app, browser):

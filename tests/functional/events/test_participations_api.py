@@ -284,3 +284,15 @@ def test_organisers_invite_profiles_into_private_and_invitation_only_events(app,
     page.forms["invite-form"]["username"] = stranger.username
     page = page.forms["invite-form"].submit().follow()
     assert f"@{stranger.username} now takes part" in page.text
+
+
+def test_anonymous_joins_are_rate_limited(app, other_app, create_event):
+    organiser = new_person(app, "organiser")
+    uuid = create_event(organiser, options={"anonymous_participation": True})["uuid"]
+    strict = other_app(**{"mobilizon.ratelimit.anonymous_join.email": "2/hour"})
+    url = f"{API}/{uuid}/participations"
+    for _ in range(2):
+        strict.post_json(url, {"email": "flood@example.org"}, status=202)
+    response = strict.post_json(url, {"email": "flood@example.org"}, status=429)
+    assert response.json["error"]["code"] == "rate_limited" and int(response.headers["Retry-After"]) > 0
+    strict.post_json(url, {"email": "someone-else@example.org"}, status=202)
