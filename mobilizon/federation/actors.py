@@ -43,7 +43,14 @@ OPENNESS = ("invite_only", "moderated", "open")
 
 
 class RemoteError(Exception):
-    """A remote object could not be fetched or is not what it claims; the message says why."""
+    """A remote object could not be fetched or is not what it claims; the message says why.
+
+    ``status`` is the HTTP status the remote server answered with, when it answered.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class BlockedDomain(RemoteError):
@@ -156,7 +163,7 @@ def fetch(ctx: Any, url: str) -> JsonDocument:
     try:
         return client.fetch_json(url, signer=signer)
     except FetchError as error:
-        raise RemoteError(str(error)) from None
+        raise RemoteError(str(error), error.status) from None
 
 
 def fetch_object(ctx: Any, url: str) -> dict[str, Any]:
@@ -335,6 +342,7 @@ class RemoteKeys:
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
         self.fetched: dict[str, ActorValues] = {}
+        self.gone = False  # the signer's server says it no longer exists (410): a deleted account
 
     def __call__(self, key_id: str, refresh: bool) -> tuple[str, str] | None:
         owner = key_id.split("#", 1)[0]
@@ -347,6 +355,7 @@ class RemoteKeys:
         try:
             checked = self._fetch(key_id, owner)
         except RemoteError as error:
+            self.gone = error.status == 410
             raise LookupError(str(error)) from None
         self.fetched[checked.url] = checked
         return checked.url, checked.public_key

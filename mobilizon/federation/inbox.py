@@ -63,6 +63,10 @@ class Refused(Exception):
         self.reason = reason
 
 
+class Gone(Refused):
+    """Not refused but not taken either: a deleted actor we never knew (answered 202, no row)."""
+
+
 @dataclass(frozen=True)
 class Accepted:
     activity_id: str
@@ -176,7 +180,12 @@ def store(ctx: Any, activity: dict[str, Any]) -> Accepted:
 def receive(ctx: Any, request: SignedRequest) -> Accepted:
     """Run the inbox's steps on one request (see the module doc); ``Refused`` on any failure."""
     keys = RemoteKeys(ctx)
-    signer = verify(ctx, request, keys)
+    try:
+        signer = verify(ctx, request, keys)
+    except Refused:
+        if keys.gone:  # an account deleted on its server says goodbye with a key nobody can fetch
+            raise Gone(202, "the signer is gone from its server and unknown here: nothing to do") from None
+        raise
     try:
         activity = parse(request.body)
     except MalformedActivity as error:

@@ -196,6 +196,8 @@ def join_local_event(ctx: Any, event: Event, actor: Actor, message: str | None) 
         return existing
     if not event.local:
         raise Ignored("the event is not ours: its own server takes participations")
+    if event.visibility == "private":
+        raise Conflict("a private event is joined by invitation of its organiser", code="event_private")
     check_joinable(event)
     role = "participant" if event.join_mode == "free" else "not_approved"
     lock_event(ctx.dbsession, event)
@@ -286,6 +288,8 @@ def store_comment(
         return existing, False
     if event.draft:
         raise Ignored("the event is not published")
+    if event.local and event.visibility == "private" and not _taking_part(ctx.dbsession, event, author):
+        raise Ignored("only the participants of a private event comment on it")
     if event.local and event.comment_moderation == "closed":
         raise Ignored("the organisers closed the comments of this event")
     comment = Comment(
@@ -303,6 +307,13 @@ def store_comment(
     ctx.dbsession.flush()
     fire(ctx, "comment.created", comment_subject(comment), _actor_subject(author))
     return comment, True
+
+
+def _taking_part(dbsession: Any, event: Event, actor: Actor) -> bool:
+    from mobilizon.events.models import GOING_ROLES
+
+    existing = participation(dbsession, event, actor)
+    return existing is not None and existing.role in GOING_ROLES
 
 
 def delete_comment(ctx: Any, comment: Comment) -> None:

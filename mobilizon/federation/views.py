@@ -150,6 +150,10 @@ def inbox_view(request: Request) -> Response:
         body = _body(request, cap)
         scheme = request.registry.settings["mobilizon.base_url"].split("://", 1)[0]
         accepted = inbox.receive(request, SignedRequest.from_environ(request.environ, body, scheme))
+    except inbox.Gone as gone:
+        request.tm.doom()
+        log.info("inbox %s: %s", request.path, gone.reason)
+        return ap_response({"accepted": None}, 202)
     except inbox.Refused as refused:
         request.tm.doom()
         log.warning(
@@ -291,3 +295,20 @@ def comment_document(request: Request) -> Response:
     if comment.deleted:
         return ap_response(with_context(tombstone(comment.url, "Note", comment.deleted_at)), 410)
     return ap_response(with_context(comment_object(comment)))
+
+
+@view_config(route_name="group_post", request_method=("GET", "HEAD"), activitypub=True)
+def post_document(request: Request) -> Response:
+    """A group's published public post, as the Article Mobilizon emits."""
+    from mobilizon.events.services import parse_uuid
+    from mobilizon.federation.converters import post_object
+    from mobilizon.groups.models import Post
+
+    group = find_local_actor(request.dbsession, request.matchdict["username"], type="Group")
+    parsed = parse_uuid(request.matchdict["uuid"])
+    post = None
+    if group is not None and parsed is not None:
+        post = request.dbsession.scalar(select(Post).where(Post.uuid == parsed, Post.group_id == group.id))
+    if post is None or post.draft or post.visibility != "public" or group.suspended:
+        return not_found()
+    return ap_response(with_context(post_object(post)))

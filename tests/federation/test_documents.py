@@ -205,3 +205,47 @@ def test_administrators_federation_page(site):
     ).json
     assert host not in listing["blocked"]
     site.post_json("/api/v1/admin/instances/not a domain!/block", {}, headers=admin.auth, status=422)
+
+
+def test_group_post_document(site):
+    owner = new_person(site.app.registry, "owner")
+    group = f"blog_{secrets.token_hex(3)}"
+    site.post_json("/api/v1/groups", {"preferred_username": group}, headers=owner.auth, status=201)
+    post = site.post_json(
+        f"/api/v1/groups/{group}/posts",
+        {"title": "Join the ContribUtopists!", "body": "Ask us."},
+        headers=owner.auth,
+        status=201,
+    ).json
+    article = site.get(post["url"].replace("http://localhost", ""), headers=AP).json
+    assert (article["type"], article["name"], article["id"]) == (
+        "Article",
+        "Join the ContribUtopists!",
+        post["url"],
+    )
+    assert article["attributedTo"].endswith(f"/@{group}") and article["to"] == [
+        "https://www.w3.org/ns/activitystreams#Public"
+    ]
+    hidden = site.post_json(
+        f"/api/v1/groups/{group}/posts",
+        {"title": "Members only", "visibility": "members"},
+        headers=owner.auth,
+        status=201,
+    ).json
+    site.get(hidden["url"].replace("http://localhost", ""), headers=AP, status=404)
+
+
+def test_administrators_act_from_the_page(site):
+    admin = new_person(site.app.registry, "admin", admin=True)
+    browser = sign_in(site, admin)
+    page = browser.get("/admin/federation")
+    assert "Blocked domains" in page.text
+    form = next(f for f in page.forms.values() if f.action.endswith("/block"))
+    host = f"{secrets.token_hex(3)}.example"
+    form["domain"] = f"https://{host}/about"
+    page = form.submit(status=302).follow()
+    assert f"{host} is blocked." in page.text
+    form = next(f for f in page.forms.values() if f.action.endswith("/unblock"))
+    assert f"{host} is no longer blocked." in form.submit(status=302).follow().text
+    person = new_person(site.app.registry, "someone")
+    sign_in(site, person).get("/admin/federation", status=403)

@@ -221,6 +221,14 @@ def test_join_of_a_restricted_event_waits_and_of_a_full_one_is_rejected(registry
         assert len(sent(ctx, "Reject")) == 1
 
 
+def test_join_of_a_private_event_is_rejected(registry):
+    join = load("mobilizon-join-activity.json")
+    with world(registry) as ctx:
+        local_event(ctx, join["object"], visibility="private")
+        assert "refused: event_private" in run(ctx, join).reason
+        assert len(sent(ctx, "Reject")) == 1
+
+
 def test_mobilizon_invite_of_a_group_on_another_origin_is_ignored(registry):
     payload = load("mobilizon-invite-activity.json")
     with world(registry) as ctx:

@@ -44,6 +44,9 @@ def remote_app(remote: Remote) -> Any:
         url = f"{remote.url}{environ['PATH_INFO']}"
         remote.requests.append(url)
         document = remote.documents.get(url)
+        if environ["PATH_INFO"].startswith("/users/gone"):
+            start_response("410 Gone", [("Content-Type", "application/activity+json")])
+            return [b'{"type":"Tombstone"}']
         if document is None:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"no"]
@@ -292,20 +295,34 @@ def test_blocked_domain(world, caplog):
     registry = world.instance.registry
     admin = world.instance.person("admin", admin=True)
 
-    def block(session: Any) -> None:
-        from mobilizon.accounts.models import User
+    def block(blocked: bool) -> None:
+        def work(session: Any) -> None:
+            from mobilizon.accounts.models import User
 
-        user = session.scalar(select(User).where(User.email == admin.email))
-        set_blocked(_Ctx(session, registry), user, domain, True)
+            user = session.scalar(select(User).where(User.email == admin.email))
+            set_blocked(_Ctx(session, registry), user, domain, blocked)
 
-    committed(registry, block)
+        committed(registry, work)
+
+    block(True)
     before = counts(world)
     fetched = len(world.remote.requests)
     refused(world, post(world, dumps(note(world))), 403, caplog, before)
     assert len(world.remote.requests) == fetched  # nothing was even fetched from it
+    block(False)
+    assert post(world, dumps(note(world))).status_code == 202
+    world.instance.registry["huey"].flush()
 
 
 @dataclass
 class _Ctx:
     dbsession: Any
     registry: Any
+
+
+def test_a_deleted_account_saying_goodbye_gets_202_and_leaves_nothing(world):
+    before = counts(world)
+    gone = f"{world.remote.url}/users/gone"
+    activity = {"id": f"{gone}#delete", "type": "Delete", "actor": gone, "object": gone}
+    response = post(world, dumps(activity), key_id=f"{gone}#main-key")
+    assert response.status_code == 202 and counts(world) == before
