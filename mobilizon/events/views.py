@@ -27,6 +27,7 @@ from mobilizon.errors import Invalid, ServiceError, TooLarge
 from mobilizon.events import comments, forms, participations, services
 from mobilizon.events.models import CATEGORIES, Event
 from mobilizon.events.sanitize import html_to_text, safe_html
+from mobilizon.events.validation import timezones
 from mobilizon.i18n import _, viewer_timezone
 from mobilizon.identities.media import MAX_UPLOAD_BYTES
 from mobilizon.identities.views import signed_in_user
@@ -260,7 +261,7 @@ def _form_page(request: Request, form: dict[str, Any], event: Event | None, **ex
         "candidates": [],
         "profiles": request.profiles,
         "categories": CATEGORIES,
-        "timezones": sorted(services.timezones()),
+        "timezones": sorted(timezones()),
         **extra,
     }
 
