@@ -135,7 +135,7 @@ def _when(value: Any) -> str | None:
 
 def _zone(document: Mapping[str, Any], default: str) -> str:
     """The event's IANA zone; else one from the start's offset (Gancio sends only that)."""
-    from mobilizon.events.services import timezones
+    from mobilizon.events.validation import timezones
 
     zone = document.get("timezone")
     if isinstance(zone, str) and zone in timezones():

@@ -75,7 +75,7 @@ def _tags(dbsession: Any, titles: list[str]) -> list[Tag]:
 
 
 def _clean(document: Mapping[str, Any], default_zone: str) -> dict[str, Any]:
-    from mobilizon.events.services import validate
+    from mobilizon.events.validation import validate
 
     try:
         return validate(event_values(document, default_zone))

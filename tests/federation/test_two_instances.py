@@ -14,11 +14,12 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
+from webtest import TestApp
 
 from mobilizon.events.models import Event, Participant
 from mobilizon.federation.models import Activity
 from tests.federation.live import Instance, eventually, running_instance
-from tests.federation.support import event_payload
+from tests.federation.support import PASSWORD, event_payload
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_b_finds_the_event_by_url_and_by_group_handle_and_joins(instances):
     assert copy["title"] == event["title"] and copy["local"] is False
     assert copy["organizer"]["handle"] == f"{narcisse.username}@{a.host}"
     assert copy["group"]["handle"] == f"{group}@{a.host}"
-    assert b.get(f"/events/{found['uuid']}").text.count(event["url"]) >= 1  # a link to its origin
+    assert f"This event comes from {a.host}." in b.get(f"/events/{found['uuid']}").text  # with its origin
 
     b.api("POST", f"/events/{found['uuid']}/participations", rose, {"identity": rose.username}, status=201)
     mine = eventually(
@@ -76,6 +77,31 @@ def test_b_finds_the_event_by_url_and_by_group_handle_and_joins(instances):
     seen_by_organiser = a.api("GET", f"/events/{event['uuid']}/participations", narcisse, status=200)["items"]
     handles = {p["actor"]["handle"]: p["role"] for p in seen_by_organiser}
     assert handles[f"{rose.username}@{b.host}"] == "participant"
+
+
+def test_rose_finds_her_fathers_event_from_the_search_bar_and_registers(instances):
+    """The seed story through the pages: search bar, event page, join form."""
+    a, b = instances
+    narcisse = a.person("narcisse")
+    event = a.api("POST", "/events", narcisse, event_payload(title="Surprise birthday party"), status=201)
+    rose = b.person("rose")
+    browser = TestApp(b.wsgi, extra_environ={"HTTP_HOST": b.host})
+    login = next(f for f in browser.get("/login").forms.values() if "password" in f.fields)
+    login["email"], login["password"] = rose.email, PASSWORD
+    login.submit(status=302)
+    search = next(f for f in browser.get("/").forms.values() if f.action.endswith("/search"))
+    search["q"] = event["url"]
+    page = search.submit(status=302).follow()
+    assert "Surprise birthday party" in page.text
+    page.forms["join-form"].submit(status=303)
+    organiser_view = eventually(
+        lambda: [
+            p
+            for p in a.api("GET", f"/events/{event['uuid']}/participations", narcisse, status=200)["items"]
+            if p["actor"]["handle"] == f"{rose.username}@{b.host}" and p["role"] == "participant"
+        ]
+    )
+    assert organiser_view, "Narcisse sees Rȯse's profile among the participants"
 
 
 @pytest.fixture(scope="module")
