@@ -97,7 +97,8 @@ def create_comment(
     dbsession = ctx.dbsession
     event = get_event(dbsession, user, event_uuid)
     manager = can_manage(dbsession, user, event)
-    if event.draft:
+    # a group's draft is discussed by its members before publication; a personal draft is not
+    if event.draft and event.attributed_to_id is None:
         raise Conflict(_("Comments open once the event is published."), code="event_draft")
     if event.comment_moderation == "closed" and not manager:
         raise Forbidden(_("The organisers closed the comments of this event."), code="comments_closed")

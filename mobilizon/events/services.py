@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from mobilizon.errors import Forbidden, Invalid, NotFound
 from mobilizon.events.models import (
@@ -100,8 +100,22 @@ def account_participations(dbsession: Session, user: Any, event: Event) -> list[
 
 
 def is_organiser(user: Any, event: Event) -> bool:
-    """The account behind the organising profile: it edits, publishes, cancels and deletes."""
-    return user is not None and event.organizer is not None and event.organizer.user_id == user.id
+    """The account behind the organising profile, or for a group's event the group's moderators
+    (the group's own permission table decides): they edit, publish, cancel and delete."""
+    if user is None:
+        return False
+    if event.organizer is not None and event.organizer.user_id == user.id:
+        return True
+    return _group_permits(user, event, "event.update")
+
+
+def _group_permits(user: Any, event: Event, action: str) -> bool:
+    """What the group that owns the event lets this account do with it."""
+    if user is None or event.attributed_to_id is None:
+        return False
+    from mobilizon.groups.group_events import permits
+
+    return permits(object_session(event), user, event, action)
 
 
 def can_manage(dbsession: Session, user: Any, event: Event) -> bool:
@@ -112,14 +126,17 @@ def can_manage(dbsession: Session, user: Any, event: Event) -> bool:
 
 
 def can_view(dbsession: Session, user: Any, event: Event) -> bool:
-    """Drafts: the organiser only. Private events: the organiser and those taking part.
+    """Drafts: the organiser (and a group event's members). Private events: the organiser, those
+    taking part and the organising group's members.
     Public and unlisted events (cancelled ones too): everyone who has the link.
     """
     if is_organiser(user, event):
         return True
     if event.draft:
-        return False
+        return _group_permits(user, event, "event.read_draft")
     if event.visibility != "private":
+        return True
+    if _group_permits(user, event, "event.read_draft"):
         return True
     return any(p.role in GOING_ROLES for p in account_participations(dbsession, user, event))
 
@@ -211,12 +228,12 @@ def _contacts(dbsession: Session, user: Any, usernames: Any) -> list[Actor]:
     return actors
 
 
-def _refuse_group(clean: Mapping[str, Any]) -> None:
+def _refuse_group_change(clean: Mapping[str, Any]) -> None:
     if clean.get("group"):
         raise Invalid(
-            _("Group events are not available on this instance yet."),
-            fields={"group": _("Group events are not available on this instance yet.")},
-            code="groups_unavailable",
+            _("An event's group is chosen when the event is created; it cannot change."),
+            fields={"group": _("An event's group cannot change.")},
+            code="group_fixed",
         )
 
 
@@ -261,7 +278,18 @@ def _address_tuple(event: Event) -> tuple[Any, ...]:
 def create_event(ctx: Any, user: Any, values: Mapping[str, Any]) -> Event:
     """A new event organised by one of the account's profiles, as a draft or published."""
     clean = validate(values)
-    _refuse_group(clean)
+    if clean.get("group"):
+        # the group's own permission table decides; it then comes back here without "group"
+        from mobilizon.groups.group_events import create_group_event
+
+        fields = {key: value for key, value in values.items() if key != "group"}
+        try:
+            return create_group_event(ctx, user, clean["group"], fields)
+        except NotFound:
+            raise Invalid(
+                _("There is no group with this username here."),
+                fields={"group": _("There is no group with this username here.")},
+            ) from None
     organizer = acting_profile(ctx.dbsession, user, clean.get("identity"))
     if organizer.suspended:
         raise Forbidden(_("This profile is suspended."))
@@ -289,7 +317,7 @@ def update_event(ctx: Any, user: Any, event_uuid: Any, values: Mapping[str, Any]
     """Change an event; its ``sequence`` grows so calendars replace their copy."""
     event = get_organised_event(ctx.dbsession, user, event_uuid)
     clean = validate(values, event)
-    _refuse_group(clean)
+    _refuse_group_change(clean)
     if "draft" in clean and clean["draft"] and not event.draft:
         raise Invalid(
             _("A published event cannot go back to being a draft; cancel it instead."),

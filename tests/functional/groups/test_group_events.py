@@ -81,3 +81,34 @@ def test_deleting_a_group_removes_its_events(person, app):
     app.get(f"/api/v1/events/{draft['uuid']}", status=200)
     admin.delete(f"/groups/{group}", {}, status=204)
     app.get(f"/api/v1/events/{draft['uuid']}", status=404)
+
+
+def test_members_discuss_a_draft_on_the_event_itself(person, app):
+    """The event's own pages follow the group's table: members read the draft and comment on it
+    before publication, a moderator who did not write it edits it, outsiders see nothing."""
+    admin, rose, ann, outsider = person("benedicte"), person("rose"), person("ann"), person("outsider")
+    group = make_group(admin)
+    add_member(group, admin, rose, "moderator")
+    add_member(group, admin, ann)
+    draft = draft_of(group, admin)
+    uuid = draft["uuid"]
+    assert ann.get(f"/events/{uuid}").json["draft"] is True
+    comment = ann.post(f"/events/{uuid}/comments", {"text": "Shall we start at 19:00?"}, status=201).json
+    rose.post(f"/events/{uuid}/comments", {"text": "Yes!", "in_reply_to": comment["uuid"]}, status=201)
+    renamed = rose.patch(f"/events/{uuid}", {"title": "Collage night"}, status=200).json
+    assert renamed["title"] == "Collage night"
+    ann.patch(f"/events/{uuid}", {"title": "Members do not edit"}, status=403)
+    outsider.get(f"/events/{uuid}", status=404)
+    app.get(f"/api/v1/events/{uuid}", status=404)
+
+
+def test_the_events_api_creates_a_group_event_with_the_group_field(person):
+    admin, ann = person("benedicte"), person("ann")
+    group = make_group(admin)
+    add_member(group, admin, ann)
+    body = {"title": "Picnic", "begins_on": soon(), "timezone": "Europe/Paris", "group": group}
+    event = admin.post("/events", body, status=201).json
+    assert event["group"]["preferred_username"] == group
+    # a plain member may not create the group's events; the group cannot be changed later
+    ann.post("/events", body, status=403)
+    admin.patch(f"/events/{event['uuid']}", {"group": group}, status=422)
