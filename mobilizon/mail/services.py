@@ -107,10 +107,11 @@ def build_message(
     message["Message-ID"] = make_msgid(
         domain=registry.settings["mobilizon.base_url"].split("//")[1].split(":")[0]
     )
-    message["Content-Language"] = locale
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # after the parts exist: making the message multipart moves Content-* headers into its parts
+    message["Content-Language"] = locale
     return message
 
 
