@@ -47,3 +47,23 @@ def test_compiled_catalog_matches_the_po_file():
 
     po_pairs, mo_pairs = pairs(po), pairs(mo)
     assert po_pairs == mo_pairs, "mobilizon.mo is stale: run `make translations`"
+
+
+def test_translations_keep_every_placeholder():
+    import re
+
+    placeholder = re.compile(r"%\(\w+\)s|\$\{\w+\}")
+    with (LOCALE / "fr" / "LC_MESSAGES" / "mobilizon.po").open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        expected = set(placeholder.findall(ids[-1]))
+        if any(set(placeholder.findall(text)) - expected for text in strings) or not expected <= set(
+            placeholder.findall(strings[-1])
+        ):
+            wrong.append(ids[0])
+    assert not wrong, f"French translations that lose or invent placeholders: {wrong[:5]}"
