@@ -57,13 +57,15 @@ class BlockedDomain(RemoteError):
     """The administrators blocked this domain: nothing is fetched from or accepted of it."""
 
 
-def insert_ignoring_conflicts(dbsession: Session, model: type, values: Mapping[str, Any]) -> Any:
+def insert_ignoring_conflicts(dbsession: Session, model: Any, values: Mapping[str, Any]) -> bool:
     """INSERT that does nothing when a unique key already exists (another worker was first);
-    the result's ``rowcount`` says whether a row was written.
+    True when a row was written (RETURNING tells: drivers report no rowcount here).
     """
     dialect = dbsession.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return dbsession.execute(insert(model).values(**values).on_conflict_do_nothing())
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    key = model.__table__.primary_key.columns.values()[0]
+    return dbsession.execute(statement.returning(key)).first() is not None
 
 
 # --- the instance actor ---------------------------------------------------------------------------

@@ -172,9 +172,9 @@ def store(ctx: Any, activity: dict[str, Any]) -> Accepted:
         "status": "received",
         "created_at": utcnow(),
     }
-    result = insert_ignoring_conflicts(ctx.dbsession, Activity, values)
+    written = insert_ignoring_conflicts(ctx.dbsession, Activity, values)
     row_id = ctx.dbsession.scalar(select(Activity.id).where(Activity.ap_id == ap_id))
-    return Accepted(ap_id, row_id, result.rowcount == 0)
+    return Accepted(ap_id, row_id, not written)
 
 
 def receive(ctx: Any, request: SignedRequest) -> Accepted:

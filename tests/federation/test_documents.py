@@ -245,7 +245,7 @@ def test_administrators_act_from_the_page(site):
     form["domain"] = f"https://{host}/about"
     page = form.submit(status=302).follow()
     assert f"{host} is blocked." in page.text
-    form = next(f for f in page.forms.values() if f.action.endswith("/unblock"))
+    form = next(f for f in page.forms.values() if f.action.endswith("/unblock") and f["domain"].value == host)
     assert f"{host} is no longer blocked." in form.submit(status=302).follow().text
     person = new_person(site.app.registry, "someone")
     sign_in(site, person).get("/admin/federation", status=403)
