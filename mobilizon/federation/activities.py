@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from mobilizon.federation.delivery import queue_deliveries, unique_inboxes
 from mobilizon.federation.models import Activity
-from mobilizon.federation.vocabulary import AS_PUBLIC, PUBLIC_ALIASES, audience, first_id, with_context
+from mobilizon.federation.vocabulary import PUBLIC_ALIASES, audience, first_id, with_context
 from mobilizon.identities.models import Actor
 from mobilizon.models.meta import utcnow
 
@@ -158,13 +158,6 @@ def inbox_of(actor: Actor | None) -> str | None:
     if actor is None or actor.local:
         return None
     return actor.inbox_url
-
-
-def public_addressing(followers: list[str]) -> dict[str, list[str]]:
-    return {"to": [AS_PUBLIC], "cc": followers}
-
-
-# --- lookups in the log ---------------------------------------------------------------------------
 
 
 def latest(

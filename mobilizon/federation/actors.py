@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -195,7 +195,6 @@ class ActorValues:
     values: dict[str, Any]
     key_id: str
     public_key: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _inbox(value: Any, actor_url: str, name: str) -> str | None:
@@ -265,7 +264,7 @@ def actor_values(document: Mapping[str, Any], served_from: str) -> ActorValues:
         "manually_approves_followers": document.get("manuallyApprovesFollowers") is True,
         "last_refreshed_at": utcnow(),
     }
-    return ActorValues(url, values, key_id, pem, {"members": first_id(document.get("members"))})
+    return ActorValues(url, values, key_id, pem)
 
 
 def save_actor(dbsession: Session, checked: ActorValues) -> Actor:

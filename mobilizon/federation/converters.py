@@ -288,25 +288,8 @@ def tombstone(url: str, former_type: str, deleted: datetime | None = None) -> di
     return {"type": "Tombstone", "id": url, "formerType": former_type, "deleted": iso(deleted)}
 
 
-def note_text(document: Mapping[str, Any]) -> str:
-    return text(document.get("content"), 20_000)
-
-
-# --- groups ---------------------------------------------------------------------------------------
-
-
 def member_url(base_url: str, member_id: int) -> str:
     return f"{base_url}/member/{member_id}"
-
-
-def member_object(member: Any, base_url: str) -> dict[str, Any]:
-    return {
-        "type": "Member",
-        "id": member_url(base_url, member.id),
-        "actor": member.actor.url,
-        "object": member.group.url,
-        "role": member.role,
-    }
 
 
 def post_object(post: Any) -> dict[str, Any]:
@@ -372,7 +355,3 @@ def resource_object(resource: Any) -> dict[str, Any]:
     if not resource.is_folder and resource.resource_url:
         document["url"] = resource.resource_url
     return document
-
-
-def in_reply_to(document: Mapping[str, Any]) -> str | None:
-    return first_id(document.get("inReplyTo"))

@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 
 from mobilizon.errors import ServiceError
 from mobilizon.federation import activities, remote
@@ -130,19 +131,19 @@ def answer(ctx: Any, kind: str, by: Actor, original: Mapping[str, Any], to: Acto
 
 
 def _followed_by_us(dbsession: Any, actor: Actor) -> bool:
-    """Whether a local profile or the instance follows this actor, or its instance."""
+    """Whether a local profile or the instance follows (approved) this actor or its instance."""
     from mobilizon.groups.models import Follower
 
-    follows = dbsession.execute(
-        select(Follower.approved, Actor.type, Actor.domain, Actor.url)
-        .join(Actor, Actor.id == Follower.target_actor_id)
-        .where(Follower.actor_id.in_(select(Actor.id).where(Actor.domain.is_(None))))
-        .where(Actor.domain == actor.domain)
-    ).all()
-    for approved, kind, _domain, url in follows:
-        if approved and (url == actor.url or kind == "Application"):
-            return True
-    return False
+    follower, target = aliased(Actor), aliased(Actor)
+    followed = dbsession.scalar(
+        select(Follower.id)
+        .join(follower, follower.id == Follower.actor_id)
+        .join(target, target.id == Follower.target_actor_id)
+        .where(follower.domain.is_(None), Follower.approved.is_(True), target.domain == actor.domain)
+        .where(or_(target.url == actor.url, target.type == "Application"))
+        .limit(1)
+    )
+    return followed is not None
 
 
 def _member_here(dbsession: Any, group: Actor | None) -> bool:
