@@ -24,7 +24,9 @@ def test_missing_config_file_is_a_clear_error(tmp_path, capsys, monkeypatch):
 
 
 def test_invalid_setting_is_one_line_naming_it(tmp_path, capsys):
-    ini = write_ini(tmp_path / "bad.ini", **{"mobilizon.base_url": "not a url", "mobilizon.data_dir": tmp_path})
+    ini = write_ini(
+        tmp_path / "bad.ini", **{"mobilizon.base_url": "not a url", "mobilizon.data_dir": tmp_path}
+    )
     assert main(["--config", str(ini), "db", "upgrade"]) == 1
     err = capsys.readouterr().err
     assert "mobilizon.base_url" in err
@@ -32,7 +34,9 @@ def test_invalid_setting_is_one_line_naming_it(tmp_path, capsys):
 
 
 def test_config_from_environment_variable(tmp_path, capsys, monkeypatch):
-    ini = write_ini(tmp_path / "env.ini", **{"mobilizon.base_url": "http://localhost", "mobilizon.data_dir": tmp_path})
+    ini = write_ini(
+        tmp_path / "env.ini", **{"mobilizon.base_url": "http://localhost", "mobilizon.data_dir": tmp_path}
+    )
     monkeypatch.setenv("MOBILIZON_CONFIG", str(ini))
     assert main(["plugins", "list"]) == 0
 
@@ -48,7 +52,11 @@ def test_db_upgrade_and_downgrade_on_a_fresh_sqlite_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     ini = write_ini(
         tmp_path / "db.ini",
-        **{"mobilizon.base_url": "http://localhost", "mobilizon.data_dir": tmp_path, "mobilizon.database_url": url},
+        **{
+            "mobilizon.base_url": "http://localhost",
+            "mobilizon.data_dir": tmp_path,
+            "mobilizon.database_url": url,
+        },
     )
     assert main(["--config", str(ini), "db", "upgrade"]) == 0
     engine = create_engine(url)

@@ -75,7 +75,9 @@ def test_installed_is_not_enabled(site):
     only_loud = build_plugin_manager(settings(**{"mobilizon.plugins": "loud"}))
     assert only_loud.get_plugin("quiet") is None
     assert only_loud.get_plugin("loud") is not None
-    assert build_plugin_manager(settings(**{"mobilizon.plugins.disabled": "quiet"})).get_plugin("quiet") is None
+    assert (
+        build_plugin_manager(settings(**{"mobilizon.plugins.disabled": "quiet"})).get_plugin("quiet") is None
+    )
 
 
 def test_a_plugin_that_fails_to_import_stops_start_up_with_its_name(site):
