@@ -39,6 +39,7 @@ def test_compiled_catalog_matches_the_po_file():
         po = read_po(handle, locale="fr")
     with (LOCALE / "fr" / "LC_MESSAGES" / "mobilizon.mo").open("rb") as handle:
         mo = read_mo(handle)
+
     def pairs(catalog):
         def key(value):
             return value if isinstance(value, str) else tuple(value)
