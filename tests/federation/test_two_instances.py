@@ -177,7 +177,13 @@ def test_a_group_invites_a_profile_of_b_which_accepts(instances):
     assert invitation["role"] == "invited"
     pending = eventually(lambda: b.api("GET", "/invitations", rose, status=200)["items"])
     assert pending and pending[0]["group"] == group
-    b.api("POST", f"/invitations/{pending[0]['id']}/accept", rose, status=200)
+    # Rȯse accepts from her groups page: the form goes to the federation door for a remote group
+    browser = TestApp(b.wsgi, extra_environ={"HTTP_HOST": b.host})
+    login = next(f for f in browser.get("/login").forms.values() if "password" in f.fields)
+    login["email"], login["password"] = rose.email, PASSWORD
+    login.submit(status=302)
+    answer = next(f for f in browser.get("/groups").forms.values() if "/federation/invitations/" in f.action)
+    answer.submit("action", value="accept", status=302)
     members = eventually(
         lambda: [
             m
