@@ -210,7 +210,9 @@ def _download(body: bytes, content_type: str, filename: str) -> Response:
 @view_config(route_name="account_export", request_method="GET")
 def export_json(request: Request) -> Response:
     user = login_required(request)
-    body = json.dumps(preferences.export_account(user), indent=2, ensure_ascii=False).encode("utf-8")
+    export = preferences.export_account(user)
+    export["events"] = preferences.exported_events(request.dbsession, user)
+    body = json.dumps(export, indent=2, ensure_ascii=False).encode("utf-8")
     return _download(body, "application/json", "mobilizon-account.json")
 
 
@@ -218,5 +220,7 @@ def export_json(request: Request) -> Response:
 def export_ics(request: Request) -> Response:
     user = login_required(request)
     return _download(
-        preferences.export_calendar(user, request.registry.settings), "text/calendar", "mobilizon-events.ics"
+        preferences.export_calendar(request.dbsession, user, request.registry.settings),
+        "text/calendar",
+        "mobilizon-events.ics",
     )

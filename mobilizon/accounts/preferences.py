@@ -106,17 +106,42 @@ def export_account(user: User) -> dict[str, Any]:
     }
 
 
-def export_calendar(user: User, settings: Mapping[str, Any]) -> bytes:
-    """The account's events as iCalendar (events join when that feature lands).
+def export_calendar(dbsession: Any, user: User, settings: Mapping[str, Any]) -> bytes:
+    """The events the account's profiles organise or take part in, as iCalendar.
 
-    RFC 5545 wants at least one component: the account's time zone is one, and a useful one.
+    RFC 5545 wants at least one component: with no event yet, the account's time zone is one.
     """
     from icalendar import Calendar, Timezone
 
+    from mobilizon.events import calendar as event_calendar
+    from mobilizon.events.feeds import participating_events
+
+    name = f"{settings['mobilizon.instance_name']}: {user.email}"
+    events = participating_events(dbsession, user)
+    if events:
+        return event_calendar.calendar(((event, event.online_address) for event in events), name)
     calendar = Calendar()
     calendar.add("prodid", "-//mobilizon-py//account export//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{settings['mobilizon.instance_name']}: {user.email}")
+    calendar.add("x-wr-calname", name)
     calendar.add_component(Timezone.from_tzid(user.timezone or settings["mobilizon.default_timezone"]))
     return calendar.to_ical()
+
+
+def exported_events(dbsession: Any, user: User) -> list[dict[str, Any]]:
+    """The events in the JSON export: what the account's profiles organise or take part in."""
+    from mobilizon.events.feeds import participating_events
+
+    return [
+        {
+            "uuid": str(event.uuid),
+            "url": event.url,
+            "title": event.title,
+            "begins_on": _iso(event.begins_on),
+            "ends_on": _iso(event.ends_on),
+            "timezone": event.timezone,
+            "status": event.status,
+        }
+        for event in participating_events(dbsession, user)
+    ]

@@ -168,3 +168,27 @@ def test_deleting_the_account(client, confirmed_account):
         assert session.query(Actor).filter(Actor.preferred_username.in_([first, second])).count() == 0
     browser.get("/account/settings", status=302)
     log_in(client(), email, status=401)
+
+
+def test_exports_hold_the_events_the_account_organises(confirmed_account):
+    browser, email = confirmed_account()
+    username = unique_username()
+    add_profile(browser, email, username, "Rose")
+    token = browser.post_json("/api/v1/auth/token", {"email": email, "password": PASSWORD}).json["token"]
+    event = browser.post_json(
+        "/api/v1/events",
+        {
+            "title": "Collage night",
+            "begins_on": "2030-05-04T19:00:00+02:00",
+            "timezone": "Europe/Paris",
+            "identity": username,
+        },
+        headers={"Authorization": f"Bearer {token}"},
+        status=201,
+    ).json
+    data = browser.get("/account/export.json").json
+    assert [(e["uuid"], e["title"]) for e in data["events"]] == [(event["uuid"], "Collage night")]
+    calendar = Calendar.from_ical(browser.get("/account/export.ics").body)
+    [vevent] = calendar.events
+    assert str(vevent["SUMMARY"]) == "Collage night"
+    assert vevent["DTSTART"].dt.tzinfo.key == "Europe/Paris"
