@@ -98,12 +98,13 @@ def test_notification_settings_fill_in_defaults():
     assert preferences.notification_settings(stored)["on_day"] is True
 
 
-def test_the_calendar_export_is_valid_icalendar():
+def test_the_calendar_export_is_valid_icalendar(dbsession):
     from icalendar import Calendar
 
     settings = {"mobilizon.instance_name": "Test", "mobilizon.default_timezone": "Europe/Paris"}
+    # an account with no event yet: the calendar still holds a component, its time zone
     data = preferences.export_calendar(
-        SimpleNamespace(email="rose@example.org", timezone="Asia/Tokyo"), settings
+        dbsession, SimpleNamespace(id=-1, email="rose@example.org", timezone="Asia/Tokyo"), settings
     )
     calendar = Calendar.from_ical(data)
     assert calendar["VERSION"] == "2.0"
