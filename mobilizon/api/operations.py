@@ -129,7 +129,7 @@ def _render(value: Any) -> Any:
 
 def operation(
     *,
-    route_name: str,
+    route_name: str | Sequence[str],
     request_method: str,
     summary: str,
     description: str = "",
@@ -142,13 +142,18 @@ def operation(
     tags: Sequence[str] = (),
     **view_options: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare an API operation; ``auth`` is True (token required), False, or "optional"."""
+    """Declare an API operation; ``auth`` is True (token required), False, or "optional".
+
+    ``route_name`` may list several routes when one operation is reachable at several paths
+    (an invitation answered under its group or by its id alone).
+    """
     method = request_method.upper()
+    route_names = [route_name] if isinstance(route_name, str) else list(route_name)
 
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
-        OPERATIONS.append(
+        OPERATIONS.extend(
             Operation(
-                route_name=route_name,
+                route_name=name,
                 method=method,
                 summary=summary,
                 description=description or (function.__doc__ or "").strip(),
@@ -161,6 +166,7 @@ def operation(
                 tags=tuple(tags),
                 function_name=function.__qualname__,
             )
+            for name in route_names
         )
 
         @functools.wraps(function)
@@ -181,14 +187,15 @@ def operation(
 
         # _depth=1: venusian registers a view only when scanning the module the decorator was
         # written in; without it that would be this module, and no operation would ever be added
-        view_config(
-            route_name=route_name,
-            request_method=method,
-            renderer="json",
-            require_csrf=False,
-            _depth=1,
-            **view_options,
-        )(view)
+        for name in route_names:
+            view_config(
+                route_name=name,
+                request_method=method,
+                renderer="json",
+                require_csrf=False,
+                _depth=1,
+                **view_options,
+            )(view)
         return view
 
     return decorate

@@ -492,7 +492,7 @@ def _answer(request: Request, accept: bool) -> MemberOut | None:
 
 
 @operation(
-    route_name="api_group_invitation_accept",
+    route_name=("api_group_invitation_accept", "api_invitation_accept"),
     request_method="POST",
     summary="Accept an invitation",
     response=MemberOut,
@@ -500,12 +500,13 @@ def _answer(request: Request, accept: bool) -> MemberOut | None:
     tags=TAGS,
 )
 def accept_invitation(request: Request) -> MemberOut | None:
-    """Only the account of the invited profile can accept (403 otherwise)."""
+    """Only the account of the invited profile can accept (403 otherwise); reachable under its
+    group or by the invitation's id alone."""
     return _answer(request, True)
 
 
 @operation(
-    route_name="api_group_invitation_reject",
+    route_name=("api_group_invitation_reject", "api_invitation_reject"),
     request_method="POST",
     summary="Decline an invitation",
     status=204,
@@ -513,31 +514,6 @@ def accept_invitation(request: Request) -> MemberOut | None:
     tags=TAGS,
 )
 def reject_invitation(request: Request) -> None:
-    _answer(request, False)
-
-
-@operation(
-    route_name="api_invitation_accept",
-    request_method="POST",
-    summary="Accept an invitation",
-    response=MemberOut,
-    errors=(403, 404),
-    tags=TAGS,
-)
-def accept_invitation_by_id(request: Request) -> MemberOut | None:
-    """The same as ``/groups/{username}/invitations/{id}/accept``, by the invitation's id alone."""
-    return _answer(request, True)
-
-
-@operation(
-    route_name="api_invitation_reject",
-    request_method="POST",
-    summary="Decline an invitation",
-    status=204,
-    errors=(403, 404),
-    tags=TAGS,
-)
-def reject_invitation_by_id(request: Request) -> None:
     _answer(request, False)
 
 
