@@ -82,6 +82,17 @@ def next_page_url(request: Request, page: int, per_page: int, total: int) -> str
     return request.current_route_url(_query=params)
 
 
+def page_body(request: Request, items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
+    """The body of one page of a list (the shape of ``Page``), with the link to the next page."""
+    return {
+        "items": _render(items),
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "next": next_page_url(request, page, per_page, total),
+    }
+
+
 def _field_errors(error: ValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for item in error.errors(include_url=False):

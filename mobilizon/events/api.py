@@ -8,7 +8,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from mobilizon.api import Page, operation, paginate
-from mobilizon.api.operations import next_page_url
+from mobilizon.api.operations import page_body
 from mobilizon.errors import ServiceError, TooLarge, Unauthorized
 from mobilizon.events import comments, participations, services
 from mobilizon.events.models import Comment, Event, Participant
@@ -150,16 +150,6 @@ def comment_out(request: Request, comment: Comment) -> CommentOut:
     )
 
 
-def _page(request: Request, items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
-    return {
-        "items": items,
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-        "next": next_page_url(request, page, per_page, total),
-    }
-
-
 # --- events -----------------------------------------------------------------------------------
 
 
@@ -175,7 +165,7 @@ def list_events(request: Request) -> Page[EventOut]:
     """Published public events of this instance that are not over yet, soonest first."""
     page, per_page, offset = paginate(request, 0)
     rows, total = services.upcoming_public(request.dbsession, offset, per_page)
-    return Page[EventOut](**_page(request, [event_out(request, e) for e in rows], total, page, per_page))
+    return Page[EventOut](**page_body(request, [event_out(request, e) for e in rows], total, page, per_page))
 
 
 @operation(
@@ -311,7 +301,7 @@ def list_participations(request: Request) -> Page[ParticipationOut]:
         request.dbsession, request.user, request.matchdict["uuid"], roles or None, offset, per_page
     )
     items = [participation_out(request, row, manager=True) for row in rows]
-    return Page[ParticipationOut](**_page(request, items, total, page, per_page))
+    return Page[ParticipationOut](**page_body(request, items, total, page, per_page))
 
 
 @operation(
@@ -450,7 +440,8 @@ def list_comments(request: Request) -> Page[CommentOut]:
     page, per_page, offset = paginate(request, 0)
     event = services.get_event(request.dbsession, request.user, request.matchdict["uuid"])
     rows, total = comments.visible_comments(request.dbsession, request.user, event, offset, per_page)
-    return Page[CommentOut](**_page(request, [comment_out(request, c) for c in rows], total, page, per_page))
+    items = [comment_out(request, c) for c in rows]
+    return Page[CommentOut](**page_body(request, items, total, page, per_page))
 
 
 @operation(

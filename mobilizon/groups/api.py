@@ -11,7 +11,7 @@ from typing import Any
 from pyramid.request import Request
 
 from mobilizon.api import Page, operation, paginate
-from mobilizon.api.operations import next_page_url
+from mobilizon.api.operations import page_body
 from mobilizon.errors import NotFound
 from mobilizon.groups import discussions, posts, resources, services
 from mobilizon.groups.models import Discussion, GroupComment, Member, Post, Resource
@@ -71,16 +71,6 @@ def _profile(request: Request, identity: str | None, required: bool = True) -> A
 
 def _group(request: Request) -> Actor:
     return services.get_group(request.dbsession, request.matchdict["username"])
-
-
-def _page(request: Request, items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
-    return {
-        "items": [item.model_dump(mode="json") for item in items],
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-        "next": next_page_url(request, page, per_page, total),
-    }
 
 
 def _slice(request: Request, rows: list[Any]) -> tuple[list[Any], int, int, int]:
@@ -221,7 +211,7 @@ def list_groups(request: Request, query: IdentityQuery) -> dict[str, Any]:
     profile = _profile(request, query.identity, required=False)
     page, per_page, offset = paginate(request, 0)
     rows, total = services.list_public_groups(request.dbsession, offset, per_page)
-    return _page(request, [group_out(request, g, profile) for g in rows], total, page, per_page)
+    return page_body(request, [group_out(request, g, profile) for g in rows], total, page, per_page)
 
 
 @operation(
@@ -317,7 +307,7 @@ def list_members(request: Request, query: IdentityQuery) -> dict[str, Any]:
     roles = request.GET.getall("role") or None
     rows = services.list_members(request.dbsession, group, _profile(request, query.identity), roles)
     items, total, page, per_page = _slice(request, rows)
-    return _page(request, [member_out(request, m) for m in items], total, page, per_page)
+    return page_body(request, [member_out(request, m) for m in items], total, page, per_page)
 
 
 @operation(
@@ -434,7 +424,7 @@ def list_invitations(request: Request, query: IdentityQuery) -> dict[str, Any]:
     services.require(request.dbsession, group, profile, "member.invite")
     rows = services.list_members(request.dbsession, group, profile, ["invited"])
     items, total, page, per_page = _slice(request, rows)
-    return _page(request, [member_out(request, m) for m in items], total, page, per_page)
+    return page_body(request, [member_out(request, m) for m in items], total, page, per_page)
 
 
 @operation(
@@ -475,7 +465,7 @@ def my_invitations(request: Request) -> dict[str, Any]:
 
     rows = services.pending_invitations(request.dbsession, list_profiles(request.dbsession, request.user))
     items, total, page, per_page = _slice(request, rows)
-    return _page(request, [member_out(request, m) for m in items], total, page, per_page)
+    return page_body(request, [member_out(request, m) for m in items], total, page, per_page)
 
 
 def _answer(request: Request, accept: bool) -> MemberOut | None:
@@ -542,7 +532,7 @@ def list_followers(request: Request, query: IdentityQuery) -> dict[str, Any]:
         )
         for f in items
     ]
-    return _page(request, out, total, page, per_page)
+    return page_body(request, out, total, page, per_page)
 
 
 @operation(
@@ -604,7 +594,7 @@ def unfollow_group(request: Request, body: IdentityBody) -> None:
 def list_discussions(request: Request, query: IdentityQuery) -> dict[str, Any]:
     rows = discussions.list_discussions(request.dbsession, _group(request), _profile(request, query.identity))
     items, total, page, per_page = _slice(request, rows)
-    return _page(request, [discussion_out(request, d) for d in items], total, page, per_page)
+    return page_body(request, [discussion_out(request, d) for d in items], total, page, per_page)
 
 
 @operation(
@@ -753,7 +743,7 @@ def list_posts(request: Request, query: IdentityQuery) -> dict[str, Any]:
     insider = posts.can_read_private(request.dbsession, group, profile)
     page, per_page, offset = paginate(request, 0)
     rows, total = posts.list_posts(request.dbsession, group, profile, offset, per_page)
-    return _page(request, [post_out(request, p, insider) for p in rows], total, page, per_page)
+    return page_body(request, [post_out(request, p, insider) for p in rows], total, page, per_page)
 
 
 @operation(
@@ -840,7 +830,7 @@ def list_resources(request: Request, query: ResourceQuery) -> dict[str, Any]:
         request.dbsession, _group(request), _profile(request, query.identity), query.parent
     )
     items, total, page, per_page = _slice(request, rows)
-    return _page(request, [resource_out(request, r) for r in items], total, page, per_page)
+    return page_body(request, [resource_out(request, r) for r in items], total, page, per_page)
 
 
 @operation(

@@ -12,10 +12,11 @@ from typing import Any
 from pyramid.request import Request
 
 from mobilizon.api import Page, operation, paginate
+from mobilizon.api.operations import page_body
 from mobilizon.events.api import event_out
 from mobilizon.events.schemas import EventCreate, EventOut, EventPatch
 from mobilizon.groups import group_events, services
-from mobilizon.groups.api import _group, _page, _profile
+from mobilizon.groups.api import _group, _profile
 from mobilizon.groups.schemas import IdentityBody, IdentityQuery
 from mobilizon.i18n import viewer_timezone
 
@@ -40,7 +41,7 @@ def list_group_events(request: Request, query: IdentityQuery) -> dict[str, Any]:
     rows = group_events.events_of(request.dbsession, group, include_drafts=inside)
     page, per_page, offset = paginate(request, len(rows))
     items = [event_out(request, event) for event in rows[offset : offset + per_page]]
-    return _page(request, items, len(rows), page, per_page)
+    return page_body(request, items, len(rows), page, per_page)
 
 
 @operation(
