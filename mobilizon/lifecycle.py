@@ -5,6 +5,12 @@ a job context. A job is queued for when the transaction that made the change com
 every ``lifecycle_event`` hook implementation (plugins, and core listeners such as federation
 registered as default plugins). A rolled-back change fires nothing, and a slow or failing
 listener never delays or breaks the request that caused it.
+
+Names fired today: ``event.created|published|updated|cancelled|deleted``,
+``participation.joined|approved|rejected|role_changed|left|removed``,
+``comment.created|updated|approved|deleted``, ``group.created|updated|deleted``,
+``member.*``, ``post.published``, ``discussion.created|deleted|commented``,
+``resource.created|deleted``. Subjects are plain dicts.
 """
 
 from __future__ import annotations

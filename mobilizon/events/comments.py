@@ -25,8 +25,8 @@ from mobilizon.events.services import (
     get_event,
     parse_uuid,
 )
-from mobilizon.events.tasks import fire
 from mobilizon.i18n import _
+from mobilizon.lifecycle import fire
 from mobilizon.models.meta import utcnow
 
 TEXT_MAX = 5000

@@ -38,9 +38,9 @@ from mobilizon.events.services import (
     get_managed_event,
     is_organiser,
 )
-from mobilizon.events.tasks import fire
 from mobilizon.i18n import _
 from mobilizon.identities.models import Actor
+from mobilizon.lifecycle import fire
 from mobilizon.models.meta import utcnow
 from mobilizon.security import hash_token
 

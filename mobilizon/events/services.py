@@ -31,7 +31,6 @@ from mobilizon.events.models import (
     Tag,
 )
 from mobilizon.events.sanitize import plain_text
-from mobilizon.events.tasks import fire
 from mobilizon.events.validation import (
     ADDRESS_COLUMNS,
     ADDRESS_FIELDS,
@@ -43,6 +42,7 @@ from mobilizon.events.validation import (
 from mobilizon.i18n import _
 from mobilizon.identities import services as identities
 from mobilizon.identities.models import Actor
+from mobilizon.lifecycle import fire
 from mobilizon.models.meta import utcnow
 
 NOTABLE_CHANGES = ("title", "begins_on", "ends_on", "status", "address", "online_address", "timezone")

@@ -17,9 +17,9 @@ from mobilizon.errors import Forbidden, Invalid, NotFound
 from mobilizon.events.sanitize import clean_html
 from mobilizon.groups import services
 from mobilizon.groups.models import Discussion, GroupComment
-from mobilizon.groups.tasks import fire
 from mobilizon.i18n import _
 from mobilizon.identities.models import Actor
+from mobilizon.lifecycle import fire
 from mobilizon.models.meta import utcnow
 
 TITLE_MAX = 200

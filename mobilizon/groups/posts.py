@@ -19,10 +19,10 @@ from mobilizon.events.sanitize import clean_html
 from mobilizon.groups import services
 from mobilizon.groups.discussions import clean_title, parse_uuid
 from mobilizon.groups.models import POST_VISIBILITIES, Post
-from mobilizon.groups.tasks import fire
 from mobilizon.i18n import _
 from mobilizon.identities.media import MediaStore, process_image
 from mobilizon.identities.models import Actor
+from mobilizon.lifecycle import fire
 from mobilizon.models.meta import utcnow
 
 BODY_MAX = 200_000

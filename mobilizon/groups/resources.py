@@ -23,10 +23,10 @@ from mobilizon.errors import Invalid, NotFound
 from mobilizon.groups import services
 from mobilizon.groups.discussions import clean_title, parse_uuid
 from mobilizon.groups.models import Resource
-from mobilizon.groups.tasks import fire
 from mobilizon.hookspecs import ResourceType
 from mobilizon.i18n import _
 from mobilizon.identities.models import Actor
+from mobilizon.lifecycle import fire
 from mobilizon.models.meta import utcnow
 
 log = logging.getLogger(__name__)

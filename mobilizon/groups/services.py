@@ -28,12 +28,12 @@ from mobilizon.groups.models import (
     GroupSettings,
     Member,
 )
-from mobilizon.groups.tasks import fire
 from mobilizon.i18n import _
 from mobilizon.identities import services as identities
 from mobilizon.identities.media import MediaStore, process_image
 from mobilizon.identities.models import Actor, RetiredUsername
 from mobilizon.identities.webfinger import local_host
+from mobilizon.lifecycle import fire
 from mobilizon.models.meta import utcnow
 
 # --- the permission table ---------------------------------------------------------------------

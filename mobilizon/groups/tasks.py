@@ -1,16 +1,11 @@
-"""Group jobs: lifecycle hooks after commit, and fetching a link's preview.
-
-``fire`` queues the ``lifecycle_event`` hook once the transaction that made a change commits,
-so notifications, federation and plugins hear about what really happened and a slow plugin
-never delays a page. Link previews are fetched in a job for the same reason: a remote site
-that answers slowly must not hold a request.
+"""Group jobs: fetching a link's preview after commit, so that a remote site that answers
+slowly never holds a request. (Lifecycle hooks go through ``mobilizon.lifecycle.fire``.)
 """
 
 from __future__ import annotations
 
 import logging
 
-from mobilizon.lifecycle import fire  # noqa: F401 (services import it from here)
 from mobilizon.tasks import JobContext, job
 
 log = logging.getLogger(__name__)
